@@ -1,0 +1,260 @@
+"""Read recurrence text into a Program: declarations and equations as data.
+
+The text is walked with `ast` against an allow-list; nothing in it is ever evaluated.
+
+    input x               # per-step inputs x(t)
+    param W, U, b         # θ, shared by every step
+    size h = 16           # optional unit counts
+    h[0] = h0             # optional initial state: 0 (default), a param, or an input
+    h = tanh(W @ h[t-1] + U @ x + b)
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from . import limits
+from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref
+from .ops import BINARY, FUNCTIONS
+
+DECLARATIONS = ("input", "param", "size")
+FINAL_NAMES = {"τ", "T", "tau"}
+CHILD_NAMES = {"left": LEFT, "right": RIGHT}
+RESERVED = {"t", *FINAL_NAMES, *CHILD_NAMES, *FUNCTIONS, *DECLARATIONS, "leaf"}
+NAME = re.compile(r"[^\W\d]\w*")
+
+
+class ParseError(ValueError):
+    """A problem in the user's text, with the 1-based line and column to fix."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0):
+        self.message, self.line, self.col = message, line, col
+        where = f"line {line}, col {col}: " if line else ""
+        super().__init__(where + message)
+
+
+@dataclass(frozen=True)
+class Equation:
+    name: str
+    expr: Expr
+    line: int
+    index: str = ""   # "" for h = ..., "init" for h[0] = ..., "leaf" for h[leaf] = ...
+
+
+@dataclass(frozen=True)
+class Program:
+    inputs: tuple[str, ...]
+    params: tuple[str, ...]
+    sizes: tuple[tuple[str, int], ...]
+    equations: tuple[Equation, ...]
+
+
+def read_program(text: str) -> Program:
+    """Parse recurrence text into declarations and equations; ParseError on anything else."""
+    if not isinstance(text, str):
+        raise ParseError("the recurrence must be text")
+    if len(text) > limits.MAX_SOURCE_CHARS:
+        raise ParseError(f"the recurrence is {len(text)} characters; the limit is {limits.MAX_SOURCE_CHARS}")
+    lines = text.splitlines()
+    if len(lines) > limits.MAX_LINES:
+        raise ParseError(f"the recurrence has {len(lines)} lines; the limit is {limits.MAX_LINES}")
+    declared: dict[str, list] = {"input": [], "param": [], "size": []}
+    statements = []
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise ParseError("the text contains a null byte", number, line.index("\x00") + 1)
+        code = line.split("#", 1)[0].rstrip()
+        if not code.strip():
+            continue
+        if code.startswith(" ") or code.startswith("\t"):
+            raise ParseError("lines must not be indented", number, 1)
+        word = code.split(None, 1)[0]
+        if word in DECLARATIONS:
+            declared[word].extend(_declaration(word, code, number))
+        else:
+            statements.append((number, _statement(code, number)))
+    _check_declarations(declared)
+    names = _Names(declared["input"], declared["param"], [s.targets[0] for _, s in statements])
+    equations = tuple(names.equation(stmt, number) for number, stmt in statements)
+    if not equations:
+        raise ParseError("write at least one equation, for example: h = tanh(W @ h[t-1] + U @ x + b)")
+    return Program(
+        inputs=tuple(n for n, _ in declared["input"]),
+        params=tuple(n for n, _ in declared["param"]),
+        sizes=tuple((n, size) for n, size, _ in declared["size"]),
+        equations=equations,
+    )
+
+
+def _declaration(word: str, code: str, number: int) -> list:
+    """Names (with columns) of an `input`/`param` line, or (name, size, col) of a `size` line."""
+    body = code[len(word):]
+    offset = len(word) + 1
+    if word == "size":
+        match = re.fullmatch(r"\s+(\S+?)\s*=\s*(\d{1,7})\s*", body)
+        if not match:
+            raise ParseError("write a size as: size h = 16", number, 1)
+        name, size = match.group(1), int(match.group(2))
+        _check_name(name, number, offset + match.start(1))
+        if not 1 <= size <= limits.MAX_SIZE:
+            raise ParseError(f"size of {name} must be between 1 and {limits.MAX_SIZE}", number, offset + match.start(2))
+        return [(name, size, (number, offset + match.start(1)))]
+    found = []
+    for match in re.finditer(r"[^,\s]+", body):
+        _check_name(match.group(), number, offset + match.start())
+        found.append((match.group(), (number, offset + match.start())))
+    if not found or not re.fullmatch(r"\s+[^,\s]+(\s*,\s*[^,\s]+)*\s*", body):
+        raise ParseError(f"write a declaration as: {word} a, b, c", number, 1)
+    return found
+
+
+def _check_name(name: str, line: int, col: int) -> None:
+    if not NAME.fullmatch(name):
+        raise ParseError(f"'{name}' is not a name: use letters, digits and _", line, col)
+    if name.startswith("__") or len(name) > limits.MAX_NAME_CHARS:
+        raise ParseError(f"'{name[:30]}' is not allowed as a name: no leading __, at most {limits.MAX_NAME_CHARS} characters", line, col)
+    if name in RESERVED:
+        raise ParseError(f"'{name}' is reserved by the language; choose another name", line, col)
+
+
+def _check_declarations(declared: dict) -> None:
+    seen: set[str] = set()
+    for name, (line, col) in declared["input"] + declared["param"]:
+        if name in seen:
+            raise ParseError(f"'{name}' is declared twice", line, col)
+        seen.add(name)
+
+
+def _statement(code: str, number: int) -> ast.Assign:
+    """One `target = expression` line as an ast.Assign."""
+    try:
+        tree = ast.parse(code, mode="exec")
+    except SyntaxError as err:
+        raise ParseError(f"syntax error: {err.msg}", number, err.offset or 1) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ParseError("this line cannot be read: too deep or too large", number, 1) from None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign) or len(tree.body[0].targets) != 1:
+        raise ParseError("each line must be one equation, `name = expression`, or a declaration "
+                         "(input, param, size)", number, 1)
+    return tree.body[0]
+
+
+class _Names:
+    """Turns ast expressions into Expr, knowing which names are inputs, params and variables."""
+
+    def __init__(self, inputs: list, params: list, targets: list[ast.expr]):
+        self.inputs = {n for n, _ in inputs}
+        self.params = {n for n, _ in params}
+        self.defined = {t.id if isinstance(t, ast.Name) else getattr(t.value, "id", "") for t in targets}
+        self.line = 0
+        self._handlers = {ast.BinOp: self._binop, ast.UnaryOp: self._unary, ast.Name: self._name,
+                          ast.Constant: self._number, ast.Call: self._call, ast.Subscript: self._subscript}
+
+    def fail(self, message: str, node: ast.AST) -> ParseError:
+        return ParseError(message, self.line, getattr(node, "col_offset", 0) + 1)
+
+    def equation(self, stmt: ast.Assign, number: int) -> Equation:
+        self.line = number
+        name, index = self._target(stmt.targets[0])
+        return Equation(name, self.expr(stmt.value), number, index)
+
+    def _target(self, target: ast.expr) -> tuple[str, str]:
+        if isinstance(target, ast.Name):
+            name, index = target.id, ""
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            name = target.value.id
+            if isinstance(target.slice, ast.Constant) and target.slice.value == 0 and type(target.slice.value) is int:
+                index = "init"
+            elif isinstance(target.slice, ast.Name) and target.slice.id == "leaf":
+                index = "leaf"
+            else:
+                raise self.fail("on the left, write `h = ...`, `h[0] = ...` (initial state) "
+                                "or `h[leaf] = ...` (tree leaves)", target)
+        else:
+            raise self.fail("the left side must be a variable name", target)
+        _check_name(name, self.line, target.col_offset + 1)
+        if name in self.inputs or name in self.params:
+            raise self.fail(f"'{name}' is declared as an input or param and cannot be defined by an equation", target)
+        return name, index
+
+    def expr(self, node: ast.AST, depth: int = 0) -> Expr:
+        if depth > limits.MAX_NESTING:
+            raise self.fail(f"the expression nests deeper than {limits.MAX_NESTING} levels", node)
+        handler = self._handlers.get(type(node))
+        if handler is None:
+            raise self.fail(f"{type(node).__name__} is not allowed here; use names, numbers, "
+                            "+ - * / @, h[t-1] and the functions " + ", ".join(sorted(FUNCTIONS)), node)
+        return handler(node, depth + 1)
+
+    def _binop(self, node: ast.BinOp, depth: int) -> Expr:
+        op = BINARY.get(type(node.op))
+        if op is None:
+            raise self.fail(f"the operator {type(node.op).__name__} is not allowed; use + - * / @", node)
+        return Call(op, (self.expr(node.left, depth), self.expr(node.right, depth)))
+
+    def _unary(self, node: ast.UnaryOp, depth: int) -> Expr:
+        if isinstance(node.op, ast.USub):
+            return Call("neg", (self.expr(node.operand, depth),))
+        if isinstance(node.op, ast.UAdd):
+            return self.expr(node.operand, depth)
+        raise self.fail("only unary minus is allowed", node)
+
+    def _number(self, node: ast.Constant, depth: int) -> Expr:
+        value = node.value
+        if type(value) not in (int, float) or not abs(value) <= limits.MAX_NUMBER:
+            raise self.fail(f"only numbers up to {limits.MAX_NUMBER:g} in size are allowed here", node)
+        return Num(float(value))
+
+    def _name(self, node: ast.Name, depth: int) -> Expr:
+        name = node.id
+        if name in self.params:
+            return Param(name)
+        if name in self.inputs or name in self.defined:
+            return Ref(name)
+        if name in FUNCTIONS:
+            raise self.fail(f"'{name}' is a function: call it, as in {name}(...)", node)
+        raise self.fail(f"unknown name '{name[:30]}': define it with an equation, or declare it with "
+                        f"`input {name[:30]}` or `param {name[:30]}`", node)
+
+    def _call(self, node: ast.Call, depth: int) -> Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only the language's functions can be called, by name", node)
+        fn = node.func.id
+        if fn not in FUNCTIONS:
+            raise self.fail(f"'{fn[:30]}' is not a function of the language; use one of "
+                            + ", ".join(sorted(FUNCTIONS)), node)
+        if node.keywords:
+            raise self.fail("keyword arguments are not allowed", node.keywords[0].value)
+        fewest, most = FUNCTIONS[fn]
+        if not fewest <= len(node.args) <= most:
+            count = str(fewest) if fewest == most else f"{fewest} to {most}"
+            raise self.fail(f"{fn} takes {count} arguments, not {len(node.args)}", node)
+        args = tuple(self.expr(arg, depth) for arg in node.args)
+        if fn == "f" and (not isinstance(args[-1], Param) or any(isinstance(a, Param) for a in args[:-1])):
+            raise self.fail("write the generic transition as f(inputs..., θ) with one param last", node)
+        return Call(fn, args)
+
+    def _subscript(self, node: ast.Subscript, depth: int) -> Expr:
+        if not isinstance(node.value, ast.Name):
+            raise self.fail("only a variable can be indexed, as in h[t-1]", node)
+        base = self._name(node.value, depth)
+        if isinstance(base, Param):
+            raise self.fail(f"'{base.name}' is a parameter, shared by all steps: use it without an index", node)
+        return Ref(base.name, *self._index(node.slice))
+
+    def _index(self, index: ast.AST) -> tuple[int, str]:
+        """(shift, special index) of t, t-k, t+k, τ, left, right."""
+        if isinstance(index, ast.Name):
+            if index.id == "t":
+                return 0, ""
+            if index.id in FINAL_NAMES:
+                return 0, FINAL
+            if index.id in CHILD_NAMES:
+                return 0, CHILD_NAMES[index.id]
+        if (isinstance(index, ast.BinOp) and isinstance(index.left, ast.Name) and index.left.id == "t"
+                and isinstance(index.op, (ast.Add, ast.Sub)) and isinstance(index.right, ast.Constant)
+                and type(index.right.value) is int and 1 <= index.right.value <= limits.MAX_LAG):
+            return (index.right.value if isinstance(index.op, ast.Add) else -index.right.value), ""
+        raise self.fail(f"an index must be t, t-k or t+k with a whole k from 1 to {limits.MAX_LAG}, "
+                        "τ (the last step), left or right", index)

@@ -1,0 +1,121 @@
+"""Unfold a circuit into its computational graph over τ steps: one node per variable per step.
+
+Nothing is mutated and nothing recurses, so τ can be large; `elide` keeps only the first and
+last steps, so even τ = 10⁹ answers at once.
+"""
+from __future__ import annotations
+
+from . import limits
+from .ir import PER_STEP_KINDS, Edge, Graph, Node
+from .parse import ParseError
+
+GAP = "…"
+
+
+def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool = False, keep: int = 3) -> Graph:
+    """The unfolded Graph for τ = steps, acyclic; with elide, steps keep+1 … τ-keep become "…"."""
+    _check_steps(steps, elide)
+    if graph.tree:
+        from .tree import unfold_tree   # a recursive net unfolds into a tree, not a chain
+        return unfold_tree(graph, steps, param_nodes=param_nodes)
+    if elide and steps > 2 * keep + 1:
+        shown = {s: str(s) for s in (*range(1, keep + 1), *range(steps - keep + 1, steps + 1))}
+        gaps = [(keep + 1, steps - keep)]
+    else:
+        shown = {s: str(s) for s in range(1, steps + 1)}
+        gaps = []
+    return _unfold(graph, shown, gaps, steps, param_nodes, with_ends=True)
+
+
+def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
+    """The book's generic view: … → h(t-1) → h(t) → h(t+1) → … (Fig 10.2, right)."""
+    if graph.tree:
+        raise ParseError("a tree-structured net has no generic time window; unfold it for a τ instead")
+    shown = {1: "t-1", 2: "t", 3: "t+1"}
+    big = 10**12
+    return _unfold(graph, shown, [(-big, 0), (4, big)], 3, param_nodes, with_ends=False)
+
+
+def _check_steps(steps: int, elide: bool) -> None:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ParseError(f"τ must be a whole number of at least 1, not {steps!r}")
+    if steps > limits.MAX_STEPS:
+        raise ParseError(f"τ = {steps} is more than {limits.MAX_STEPS:,} steps")
+    if steps > limits.MAX_FULL_STEPS and not elide:
+        raise ParseError(f"τ = {steps} is too many steps to draw in full (at most {limits.MAX_FULL_STEPS:,}); "
+                         "use the elided view")
+
+
+def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], steps: int,
+            param_nodes: bool, with_ends: bool) -> Graph:
+    """Nodes for the shown steps and one "…" per gap; edges that cross a gap end at its "…"."""
+    per_step = [n for n in graph.nodes if n.kind in PER_STEP_KINDS]
+    flows = [e for e in graph.edges if e.kind not in ("param", "init") and graph.node(e.dst).kind in PER_STEP_KINDS]
+    once = graph.kinds("once")
+    init_ids = {n.id for n in graph.kinds("init")}
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+
+    def place(step: int) -> str | None:
+        """The id suffix of the column holding this step, or None outside the sequence."""
+        if step in shown:
+            return str(step)
+        for number, (lo, hi) in enumerate(gaps, start=1):
+            if lo <= step <= hi:
+                return f"{GAP}{number}"
+        return None
+
+    columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
+    for step, suffix in columns:
+        gap = suffix.startswith(GAP)
+        for n in per_step:
+            label = GAP if gap else f"{n.name}({shown[step]})"
+            nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
+                              size=n.size, note=n.note))
+    if with_ends:
+        nodes += _end_nodes(graph, steps)
+    seen: set[tuple[str, str]] = set()
+    for step in shown:
+        for e in flows:
+            if e.kind == "final":
+                continue
+            src_col = place(step - e.delay)
+            init = f"{e.src}[{'0' if e.delay > 0 else 'end'}]"
+            if graph.node(e.src).kind == "once":
+                if not with_ends:
+                    continue
+                pair = (f"{e.src}@τ", f"{e.dst}@{step}")
+            elif src_col is not None:
+                pair = (f"{e.src}@{src_col}", f"{e.dst}@{step}")
+            elif with_ends and init in init_ids:
+                pair = (init, f"{e.dst}@{step}")
+            else:
+                continue   # an input read before the start is zero padding: nothing to draw
+            edges.append(Edge(*pair, params=e.params, kind=e.kind))
+            if e.delay:   # the same edge leaving toward a hidden step ends at that gap's "…"
+                dst_col = place(step + e.delay)
+                if dst_col and dst_col.startswith(GAP) and (pair[1], dst_col) not in seen:
+                    seen.add((pair[1], dst_col))
+                    edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
+    if with_ends:
+        edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
+                       kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+    if param_nodes:
+        nodes += graph.kinds("param")
+        ids = {n.id for n in nodes}
+        for e in graph.edges:
+            if e.kind == "param":
+                targets = [f"{e.dst}@{s}" for s in shown] if graph.node(e.dst).kind in PER_STEP_KINDS else [f"{e.dst}@τ"]
+                edges += [Edge(e.src, t, kind="param") for t in targets if t in ids]
+    return Graph(tuple(nodes), tuple(edges), steps=steps, tree=False)
+
+
+def _end_nodes(graph: Graph, steps: int) -> list[Node]:
+    """Initial states h(0) before step 1, g(τ+1) after τ, and values computed once at the end."""
+    ends = []
+    for n in graph.kinds("init"):
+        step = 0 if n.id.endswith("[0]") else steps + 1
+        ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note))
+    for n in graph.kinds("once"):
+        ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note))
+    return ends
