@@ -146,7 +146,7 @@ class _Names:
     def __init__(self, inputs: list, params: list, targets: list[ast.expr]):
         self.inputs = {n for n, _ in inputs}
         self.params = {n for n, _ in params}
-        self.defined = {t.id if isinstance(t, ast.Name) else getattr(t.value, "id", "") for t in targets}
+        self.defined = {_target_name(t) for t in targets}
         self.line = 0
         self._handlers = {ast.BinOp: self._binop, ast.UnaryOp: self._unary, ast.Name: self._name,
                           ast.Constant: self._number, ast.Call: self._call, ast.Subscript: self._subscript}
@@ -182,6 +182,8 @@ class _Names:
         if depth > limits.MAX_NESTING:
             raise self.fail(f"the expression nests deeper than {limits.MAX_NESTING} levels", node)
         handler = self._handlers.get(type(node))
+        if isinstance(node, ast.Attribute):
+            raise self.fail(f"attribute access ('.{node.attr[:30]}') is not allowed", node)
         if handler is None:
             raise self.fail(f"{type(node).__name__} is not allowed here; use names, numbers, "
                             "+ - * / @, h[t-1] and the functions " + ", ".join(sorted(FUNCTIONS)), node)
@@ -218,6 +220,8 @@ class _Names:
                         f"`input {name[:30]}` or `param {name[:30]}`", node)
 
     def _call(self, node: ast.Call, depth: int) -> Expr:
+        if isinstance(node.func, ast.Attribute):
+            raise self.fail(f"attribute access ('.{node.func.attr[:30]}') is not allowed", node.func)
         if not isinstance(node.func, ast.Name):
             raise self.fail("only the language's functions can be called, by name", node)
         fn = node.func.id
@@ -258,3 +262,10 @@ class _Names:
             return (index.right.value if isinstance(index.op, ast.Add) else -index.right.value), ""
         raise self.fail(f"an index must be t, t-k or t+k with a whole k from 1 to {limits.MAX_LAG}, "
                         "τ (the last step), left or right", index)
+
+
+def _target_name(target: ast.expr) -> str:
+    """The variable an assignment defines (h for `h = …`, `h[0] = …`), or "" for anything else."""
+    if isinstance(target, ast.Subscript):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else ""

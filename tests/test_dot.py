@@ -1,0 +1,50 @@
+import re
+
+from graphs import parse
+from graphs.catalog import CATALOG
+from graphs.unfold import unfold
+from viz.dot import quote, to_dot
+
+ELMAN = parse(CATALOG["elman"].text)
+
+
+def test_circuit_marks_the_delay_with_a_black_square():
+    dot = to_dot(ELMAN)
+    squares = re.findall(r'"delay:h:h:1" \[[^\]]*fillcolor="black"[^\]]*shape="square"[^\]]*xlabel="W"', dot)
+    assert len(squares) == 1
+    assert '"h" -> "delay:h:h:1"' in dot and '"delay:h:h:1" -> "h"' in dot
+
+
+def test_circuit_labels_edges_with_parameters():
+    dot = to_dot(ELMAN)
+    assert '"x" -> "h" [label="U"]' in dot and '"h" -> "o" [label="V"]' in dot
+
+
+def test_params_drawn_as_nodes_only_on_request():
+    assert '"W" [' not in to_dot(ELMAN)
+    assert '"W" [' in to_dot(ELMAN, param_nodes=True) and '"W" -> "h"' in to_dot(ELMAN, param_nodes=True)
+
+
+def test_unfolded_view_is_positioned_and_has_no_delay_squares():
+    dot = to_dot(unfold(ELMAN, 3))
+    assert 'layout="neato"' in dot and "delay:" not in dot
+    assert dot.count('pos="') == 19 + 3 * 3   # 19 nodes and a label on each W, U and V edge
+    assert dot.count('label="W"') == 3
+
+
+def test_same_graph_gives_byte_identical_dot():
+    assert to_dot(unfold(ELMAN, 5)) == to_dot(unfold(parse(CATALOG["elman"].text), 5))
+
+
+def test_quote_escapes_quotes_and_backslashes():
+    assert quote('a" [shape=none label=<<b>x</b>>]') == '"a\\" [shape=none label=<<b>x</b>>]"'
+    assert quote("back\\slash") == '"back\\\\slash"'
+
+
+def test_values_colour_nodes_on_a_diverging_scale_with_a_legend():
+    g = unfold(parse(CATALOG["driven"].text), 2)
+    dot = to_dot(g, values={"h@1": -1.0, "h@2": 1.0}, muted={"x@2"})
+    assert re.search(r'"h@1" \[[^\]]*fillcolor="#2563eb"', dot)
+    assert re.search(r'"h@2" \[[^\]]*fillcolor="#dc2626"', dot)
+    assert re.search(r'"x@2" \[[^\]]*fillcolor="#f9fafb"', dot)
+    assert dot.count('"legend:') == 5

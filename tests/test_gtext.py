@@ -1,0 +1,45 @@
+import pytest
+
+from graphs import ParseError, parse
+from graphs.catalog import CATALOG
+from graphs.gtext import g_text
+
+DRIVEN = parse(CATALOG["driven"].text)
+
+
+def test_generic_form_for_tau_3():
+    assert g_text(DRIVEN, "h", 3) == "h(3) = f(f(f(h(0), x(1)), x(2)), x(3))"
+
+
+def test_substituted_form_for_tau_3():
+    assert g_text(DRIVEN, "h", 3, substitute=True) == (
+        "h(3) = tanh(W tanh(W tanh(W h(0) + U x(1) + b) + U x(2) + b) + U x(3) + b)")
+
+
+def test_latex_form():
+    assert g_text(DRIVEN, "h", 1, substitute=True, latex=True) == (
+        r"h^{(1)} = \tanh\left(W h^{(0)} + U x^{(1)} + b\right)")
+
+
+def test_autonomous_system():
+    g = parse(CATALOG["dynamical"].text)
+    assert g_text(g, "s", 3) == "s(3) = f(f(f(s(0))))"
+    assert g_text(g, "s", 2, substitute=True) == "s(2) = f(f(s(0), θ), θ)"
+
+
+def test_parentheses_follow_precedence():
+    g = parse("input x\nparam a\nh = (h[t-1] + x) * a - (x - x)")
+    assert g_text(g, "h", 1, substitute=True) == "h(1) = (h(0) + x(1)) ⊙ a - (x(1) - x(1))"
+
+
+@pytest.mark.parametrize("state, steps", [("h", 0), ("h", 13), ("zz", 3), ("x", 3)])
+def test_refused(state, steps):
+    with pytest.raises(ParseError):
+        g_text(DRIVEN, state, steps)
+
+
+def test_exponential_text_is_cut_off_with_advice():
+    doubling = parse("input x\nparam W, U\nh = tanh(W @ h[t-1] + U @ h[t-1] + x)")
+    assert len(g_text(doubling, "h", 8, substitute=True)) > 2**8
+    with pytest.raises(ParseError, match="smaller τ"):
+        g_text(doubling, "h", 12, substitute=True)

@@ -1,0 +1,88 @@
+"""The importable API: recurrence or catalog name in, drawings out (shown inline in Jupyter)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphs import Graph, ParseError, parse
+from graphs.catalog import CATALOG
+from graphs.limits import MAX_UPLOAD_BYTES
+from graphs.unfold import unfold, window
+
+from .dot import to_dot
+from .render import FORMATS, RenderError, render
+
+VIEWS = ("circuit", "unfolded", "window")
+
+
+def load(arch: str | None = None, recurrence: str | None = None, file: str | Path | None = None) -> Graph:
+    """The circuit of a catalog architecture, a recurrence text, or a file holding one."""
+    given = [x for x in (arch, recurrence, file) if x is not None]
+    if len(given) != 1:
+        raise ParseError("give exactly one of: an architecture name, a recurrence text, a file")
+    if arch is not None:
+        if arch not in CATALOG:
+            raise ParseError(f"unknown architecture '{arch[:40]}'; `python -m viz list` shows them")
+        return parse(CATALOG[arch].text)
+    if file is not None:
+        return parse(read_text_file(file))
+    return parse(recurrence)
+
+
+def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
+    """A small text file's content, with a clear error for a missing, huge or binary file."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > limit:
+            raise ParseError(f"{path.name} is larger than {limit:,} bytes")
+        return path.read_bytes().decode("utf-8")
+    except OSError as err:
+        raise ParseError(f"cannot read {path}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise ParseError(f"{path.name} is not UTF-8 text") from None
+
+
+def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
+         elide: bool = False) -> Graph:
+    """The circuit itself, its unfolding over τ = steps, or the generic t-1, t, t+1 window."""
+    if name not in VIEWS:
+        raise ParseError(f"unknown view '{name}': use one of {', '.join(VIEWS)}")
+    if name == "unfolded":
+        return unfold(graph, steps, param_nodes=param_nodes, elide=elide)
+    if name == "window":
+        return window(graph, param_nodes=param_nodes)
+    return graph
+
+
+class Diagram:
+    """A drawing of a Graph: DOT text, rendered on demand; Jupyter shows it as SVG."""
+
+    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = ""):
+        self.graph = graph
+        self.dot = to_dot(graph, param_nodes=param_nodes, title=title)
+
+    def render(self, fmt: str = "svg") -> bytes:
+        """The drawing as svg, png, pdf or dot bytes."""
+        return render(self.dot, fmt)
+
+    def svg(self) -> str:
+        return self.render("svg").decode()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the drawing; the format follows the file's ending (.svg .png .pdf .dot)."""
+        path = Path(path)
+        fmt = path.suffix.lstrip(".").lower()
+        if fmt not in FORMATS:
+            raise RenderError(f"the output must end in one of: {', '.join('.' + f for f in FORMATS)}")
+        data = self.render(fmt)   # rendered before the file is opened: a failure leaves nothing behind
+        path.write_bytes(data)
+        return path
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+
+def diagram(source: str, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
+            elide: bool = False) -> Diagram:
+    """A Diagram of a catalog name or a recurrence text, in the chosen view."""
+    graph = load(arch=source) if source in CATALOG else load(recurrence=source)
+    return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes)

@@ -1,0 +1,128 @@
+"""Graph → DOT text. Only builds strings: deterministic, and testable without Graphviz."""
+from __future__ import annotations
+
+from graphs.ir import Edge, Graph, Node
+
+from . import colors
+from .layout import place
+from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string: user text can never close it or add attributes.
+
+    >>> quote('a" [shape=none]')
+    '"a\\\\" [shape=none]"'
+    """
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def attrs(values: dict[str, str]) -> str:
+    """` [k="v" ...]`, keys sorted, or nothing."""
+    if not values:
+        return ""
+    return " [" + " ".join(f"{k}={quote(v)}" for k, v in sorted(values.items())) + "]"
+
+
+def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
+           tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
+           scale: float | None = None, title: str = "") -> str:
+    """DOT text of a circuit (Graphviz lays it out) or an unfolded graph (positions given here).
+
+    values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed).
+    """
+    positioned = graph.steps is not None and not graph.tree
+    lines = ["digraph unfold {"]
+    graph_attrs = {"fontname": FONT, "bgcolor": "white", "label": title, "labelloc": "t"}
+    if positioned:
+        graph_attrs.update(layout="neato", splines="false", outputorder="edgesfirst")
+    else:
+        graph_attrs.update(rankdir="BT", nodesep="0.35", ranksep="0.45")
+    lines.append("  graph" + attrs(graph_attrs))
+    lines.append("  node" + attrs({"fontname": FONT, "fontsize": "11", "width": "0.45", "margin": "0.02"}))
+    lines.append("  edge" + attrs({"fontname": FONT, "fontsize": "10", "arrowsize": "0.7"}))
+    shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
+    positions = place(graph) if positioned else {}
+    if values:
+        scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
+    for n in shown:
+        style = dict(NODE_STYLE[n.kind], label=n.label, tooltip=(tooltips or {}).get(n.id, _tooltip(n)))
+        if n.id in positions:
+            x, y = positions[n.id]
+            style["pos"] = f"{x},{y}!"
+        if values and n.id in values:
+            style.update(style="filled", fillcolor=colors.diverging(values[n.id], scale),
+                         fontcolor=colors.text_on(values[n.id], scale))
+        if n.id in muted:
+            style.update(MUTED)
+        lines.append(f"  {quote(n.id)}{attrs(style)}")
+    ids = {n.id for n in shown}
+    edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
+    if positioned:
+        lines += _positioned_edges(edges, positions)
+    else:
+        lines += _circuit_edges(edges)
+    if values:
+        lines += colors.legend_lines(scale, positions)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _tooltip(n: Node) -> str:
+    words = {"init": f"initial state: {n.note}", "param": "parameter, shared by every step"}
+    extra = words.get(n.kind, f"+ {n.note}" if n.note else "")
+    return f"{n.label} ({n.kind}{', ' + extra if extra else ''})"
+
+
+def _label(e: Edge) -> str:
+    return ", ".join(e.params) + EDGE_STYLE[e.kind].get("label_suffix", "")
+
+
+def _edge_style(e: Edge) -> dict[str, str]:
+    return {k: v for k, v in EDGE_STYLE[e.kind].items() if k != "label_suffix"}
+
+
+def _circuit_edges(edges: list[Edge]) -> list[str]:
+    """Edges of a circuit: a delayed edge passes through a black square (the book's delay mark)."""
+    lines = []
+    for e in edges:
+        style = _edge_style(e)
+        label = _label(e)
+        if e.delay:
+            square = f"delay:{e.src}:{e.dst}:{e.delay}"
+            when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
+            square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(e.delay))
+            tail = dict(style, label=label, xlabel=when)
+            if e.src == e.dst:
+                # a self-loop: the square sits beside its node, as in Fig 10.2; labels go on the square
+                # because Graphviz cannot route labelled edges within one rank
+                square_style["xlabel"] = " ".join(x for x in (label, when) if x)
+                tail = style
+                lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
+            lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
+            lines.append(f"  {quote(e.src)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
+            lines.append(f"  {quote(square)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
+        else:
+            lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
+    return lines
+
+
+def _delay_words(delay: int) -> str:
+    if delay < 0:
+        return f"reads the value {-delay} step(s) ahead (backward in time)"
+    return f"delay of {delay} time step(s): the value from t-{delay}"
+
+
+def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]]) -> list[str]:
+    """Straight edges; parameter labels are placed as small text nodes at the midpoints."""
+    lines = []
+    for k, e in enumerate(edges):
+        lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(_edge_style(e))}")
+        label = _label(e)
+        if label and e.src in positions and e.dst in positions:
+            (x1, y1), (x2, y2) = positions[e.src], positions[e.dst]
+            x, y = (x1 + x2) / 2, (y1 + y2) / 2
+            x, y = (x + 8, y) if x1 == x2 else (x, y + 8)   # beside vertical edges, above horizontal ones
+            style = dict(NODE_STYLE["edge_label"], label=label, pos=f"{x:.1f},{y:.1f}!")
+            lines.append(f"  {quote(f'label:{k}')}{attrs(style)}")
+    return lines

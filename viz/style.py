@@ -1,0 +1,30 @@
+"""How each kind of node and edge looks: one table, no if-chains in the drawing code."""
+
+FONT = "Helvetica"
+NODE_STYLE = {
+    "input":    {"shape": "circle", "style": "filled", "fillcolor": "#dbeafe"},
+    "target":   {"shape": "circle", "style": "filled", "fillcolor": "#fef3c7"},
+    "state":    {"shape": "circle", "style": "filled", "fillcolor": "#dcfce7", "penwidth": "1.6"},
+    "output":   {"shape": "circle", "style": "filled", "fillcolor": "#f3f4f6"},
+    "loss":     {"shape": "circle", "style": "filled", "fillcolor": "#fee2e2"},
+    "once":     {"shape": "doublecircle", "style": "filled", "fillcolor": "#f3e8ff"},
+    "init":     {"shape": "circle", "style": "dashed"},
+    "param":    {"shape": "box", "style": "filled,rounded", "fillcolor": "#e5e7eb"},
+    "ellipsis": {"shape": "plaintext"},
+    "delay":    {"shape": "square", "style": "filled", "fillcolor": "black", "label": "",
+                 "width": "0.14", "height": "0.14", "fixedsize": "true"},
+    "edge_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": "#1d4ed8", "width": "0", "height": "0",
+                   "margin": "0"},
+}
+EDGE_STYLE = {
+    "":      {},
+    "param": {"style": "dashed", "color": "#9ca3af", "arrowsize": "0.5"},
+    "init":  {"style": "dotted"},
+    "final": {"color": "#7c3aed"},
+    "train": {"color": "#b45309", "style": "dashed", "label_suffix": " (train)"},
+    "test":  {"color": "#0f766e", "style": "dashed", "label_suffix": " (test)"},
+    "left":  {},
+    "right": {},
+    "leaf":  {},
+}
+MUTED = {"fillcolor": "#f9fafb", "color": "#d1d5db", "fontcolor": "#9ca3af"}
