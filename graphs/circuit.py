@@ -49,7 +49,8 @@ def circuit(program: Program) -> Graph:
         if name not in _delayed_reads(edges):
             raise ParseError(f"'{name}' has an initial state but never reads its own past: "
                              f"use {name}[t-1] or drop the line", inits[name].line, 1)
-    graph = Graph(tuple(nodes), tuple(_merge(edges)), tree=tree)
+    graph = Graph(tuple(nodes), tuple(_merge(edges)), tree=tree,
+                  leaves=tuple((name, eq.expr) for name, eq in leaves.items()))
     _check_undelayed_cycles(graph, equations)
     return graph
 
