@@ -109,11 +109,11 @@ def _merge(edges: list[Edge]) -> list[Edge]:
 
 
 def _kind(name: str, expr: Expr, recurrent: set[str]) -> str:
+    if any(r.index == FINAL for r in refs(expr)):
+        return "once"   # computed once at the end, even when it is a loss
     if isinstance(expr, Call) and (expr.fn in LOSSES or (
             expr.fn == "add" and all(isinstance(a, Call) and a.fn in LOSSES for a in expr.args))):
         return "loss"
-    if any(r.index == FINAL for r in refs(expr)):
-        return "once"
     return "state" if name in recurrent else "output"
 
 

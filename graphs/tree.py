@@ -32,11 +32,14 @@ def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False) -> Grap
             merged.append(level[-1])   # an odd node waits for the next level
         level = merged
     root = level[0][0]
+    for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target y(τ)
+        if n.id not in inputs:
+            nodes.append(Node(f"{n.id}@τ", n.id, n.kind, f"{n.id}(τ)", leaves + 1))
     for n in graph.kinds("once"):
         nodes.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", leaves + 1))
         for e in graph.edges:
             if e.dst == n.id and e.kind != "param":
-                src = root if e.src == state else (f"{e.src}@τ" if graph.node(e.src).kind == "once" else f"{e.src}@{leaves}")
+                src = root if e.src == state else f"{e.src}@{leaves}" if e.src in inputs else f"{e.src}@τ"
                 edges.append(Edge(src, f"{n.id}@τ", params=e.params, kind=e.kind))
     if param_nodes:
         nodes += graph.kinds("param")

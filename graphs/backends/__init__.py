@@ -1,0 +1,100 @@
+"""Numerical backends: NumPy and torch evaluate the same circuit Graph with the same op names."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from .. import limits
+from ..ir import Graph
+from ..parse import ParseError
+from ..shapes import Shapes, infer
+from .evaluate import evaluate
+
+BACKENDS = {"numpy": ".numpy_ops", "torch": ".torch_ops"}   # torch is imported only when asked for
+
+
+@dataclass
+class Run:
+    values: dict      # variable → (T, batch, units), or (batch, units) if computed once
+    params: dict      # parameter → array, as used
+    shapes: Shapes
+
+
+def ops_for(backend: str):
+    """The module of operations for a backend name."""
+    if backend not in BACKENDS:
+        raise ParseError(f"unknown backend '{backend}': use numpy or torch")
+    return importlib.import_module(BACKENDS[backend], __name__)
+
+
+def init_params(shapes: Shapes, seed: int = 0) -> dict:
+    """Deterministic NumPy parameters, uniform in ±1/√(fan-in) as torch initialises its RNNs."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    params = {}
+    for name in sorted(shapes.params):
+        shape = shapes.params[name]
+        bound = 1.0 / np.sqrt(shape[-1] if len(shape) == 2 else shape[0])
+        params[name] = rng.uniform(-bound, bound, size=shape)
+    return params
+
+
+def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | None = None, seed: int = 0,
+        hidden: int = 8, mode: str = "test", steps: int | None = None) -> Run:
+    """Run the recurrence on inputs {name: (T, units) or (T, batch, units)}; missing targets are zeros.
+
+    A recurrence without inputs (an autonomous system) runs for `steps` steps.
+    """
+    ops = ops_for(backend)
+    arrays = {name: ops.asarray(data) for name, data in inputs.items()}
+    arrays = {name: a[:, None, :] if a.ndim == 2 else a for name, a in arrays.items()}
+    if arrays:
+        steps, batch = next(iter(arrays.values())).shape[:2]
+    elif steps is None:
+        raise ParseError("give an input sequence, or a number of steps for a recurrence without inputs")
+    else:
+        batch = 1
+    _check_sizes(graph, arrays, steps, batch, hidden)
+    shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
+    for n in graph.kinds("input", "target"):
+        if n.id not in arrays:
+            arrays[n.id] = ops.zeros(steps, batch, shapes.sizes[n.id])
+    if params is None:
+        params = init_params(shapes, seed)
+    _check_params(params, shapes)
+    params = {k: ops.asarray(v) if not _is_tensor(v) else v for k, v in params.items()}
+    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode)
+    return Run(values, params, shapes)
+
+
+def _is_tensor(value) -> bool:
+    return type(value).__module__.startswith("torch")
+
+
+def _check_sizes(graph: Graph, arrays: dict, steps: int, batch: int, hidden: int) -> None:
+    names = {n.id for n in graph.kinds("input", "target")}
+    for name, a in arrays.items():
+        if name not in names:
+            raise ParseError(f"'{name}' is not an input of this recurrence (inputs: {', '.join(sorted(names))})")
+        if a.ndim != 3 or a.shape[:2] != (steps, batch):
+            raise ParseError(f"input '{name}' must have shape (T, units) or (T, batch, units) like the others")
+        if a.shape[-1] > limits.MAX_SIZE:
+            raise ParseError(f"input '{name}' has {a.shape[-1]} units; the limit is {limits.MAX_SIZE}")
+    if not 1 <= steps <= limits.MAX_SEQUENCE:
+        raise ParseError(f"the sequence has {steps} steps; it must have 1 to {limits.MAX_SEQUENCE:,}")
+    if batch > limits.MAX_BATCH:
+        raise ParseError(f"batch of {batch} is more than {limits.MAX_BATCH}")
+    if not 1 <= hidden <= limits.MAX_SIZE:
+        raise ParseError(f"hidden size must be between 1 and {limits.MAX_SIZE}")
+    floats = steps * batch * max([hidden] + [a.shape[-1] for a in arrays.values()]) * len(graph.nodes)
+    if floats > limits.MAX_RUN_FLOATS:
+        raise ParseError(f"this run would keep about {floats:,} numbers (limit {limits.MAX_RUN_FLOATS:,}): "
+                         "use a shorter sequence, a smaller batch or fewer units")
+
+
+def _check_params(params: dict, shapes: Shapes) -> None:
+    for name, shape in shapes.params.items():
+        if name not in params:
+            raise ParseError(f"parameter '{name}' is missing from the given weights")
+        if tuple(params[name].shape) != tuple(shape):
+            raise ParseError(f"parameter '{name}' has shape {tuple(params[name].shape)}, the recurrence needs {shape}")

@@ -1,0 +1,137 @@
+"""Evaluate a circuit Graph over a sequence, on any backend's operations.
+
+The circuit is split into loops (strongly connected components, delayed edges included) and
+evaluated loop by loop: a loop scans time step by step (forward for h[t-1], backward for g[t+1]);
+anything outside a loop is computed for all steps at once. Cost is linear in τ.
+"""
+from __future__ import annotations
+
+import graphlib
+
+from .. import scc
+from ..expr import FINAL, LEFT, RIGHT, Num, Param, Ref, refs
+from ..ir import Graph
+
+FLOW_KINDS = ("", "final", "train", "test")
+
+
+def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
+             mode: str = "test") -> dict:
+    """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once."""
+    defined = [n.id for n in graph.nodes if n.expr is not None and n.kind != "init"]
+    expr_of = {n: graph.node(n).expr for n in defined}
+    once = {n.id for n in graph.kinds("once")}
+    values: dict = dict(inputs)
+    finals: dict = {}
+    init = {n.name: _initial(n, params, inputs, batch, ops, sizes[n.name]) for n in graph.kinds("init")}
+    flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
+    for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
+        members = set(block)
+        inner = [e for e in flows if e.src in members and e.dst in members]
+        order = _order(block, inner)
+        if graph.tree and any(r.index in (LEFT, RIGHT) for n in block for r in refs(expr_of[n])):
+            _tree(graph, block[0], params, values, finals, ops, mode)
+            continue
+        if members & once:
+            for name in order:
+                values[name] = _ev(expr_of[name], params, ops, mode,
+                                   lambda r: finals.get(r.name, values[r.name][steps - 1]) if r.index == FINAL
+                                   else values[r.name])
+            continue
+        delays = {e.delay for e in inner if e.delay}
+        if not delays:
+            for name in order:
+                values[name] = _ev(expr_of[name], params, ops, mode,
+                                   lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes))
+            continue
+        trace: dict[str, list] = {name: [None] * steps for name in block}
+        times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
+        for t in times:
+            for name in order:
+                trace[name][t] = _ev(expr_of[name], params, ops, mode,
+                                     lambda r: _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes))
+        for name in block:
+            values[name] = ops.stack(trace[name])
+    return {name: values[name] for name in defined}
+
+
+def _order(block: list[str], inner) -> list[str]:
+    """Members in evaluation order within one step (only undelayed edges constrain it)."""
+    deps = {n: set() for n in block}
+    for e in inner:
+        if e.delay == 0:
+            deps[e.dst].add(e.src)
+    return list(graphlib.TopologicalSorter(deps).static_order())
+
+
+def _initial(node, params, inputs, batch, ops, size):
+    """h(0): zeros, a trainable param broadcast over the batch, or a given input's first step."""
+    if isinstance(node.expr, Param):
+        return params[node.expr.name] + ops.zeros(batch, size)
+    if isinstance(node.expr, Ref):
+        return inputs[node.expr.name][0]
+    return ops.zeros(batch, size)
+
+
+def _at(r: Ref, t, values, trace, init, finals, once, steps, batch, ops, sizes):
+    """A reference's value at step t, inside a loop."""
+    if r.name in once:
+        return values[r.name]
+    if r.index == FINAL:
+        return finals.get(r.name, values[r.name][steps - 1])
+    k = t + r.shift
+    if 0 <= k < steps:
+        return trace[r.name][k] if r.name in trace else values[r.name][k]
+    return init[r.name] if r.name in init else ops.zeros(batch, sizes[r.name])   # inputs pad with zeros
+
+
+def _shifted(r: Ref, values, init, once, steps, batch, ops, sizes):
+    """A reference's values at every step at once, shifted by r.shift and padded at the ends."""
+    if r.name in once:
+        full = values[r.name]
+        return ops.broadcast(full, (steps, *full.shape))
+    full = values[r.name]
+    if r.index == FINAL:
+        return full[steps - 1]
+    if r.shift == 0:
+        return full
+    k = abs(r.shift)
+    start = init[r.name] if r.name in init else ops.zeros(batch, sizes[r.name])
+    if k >= steps:
+        return ops.zeros(steps, batch, full.shape[-1]) + start
+    pad = ops.broadcast(start + ops.zeros(1, batch, full.shape[-1]), (k, batch, full.shape[-1]))
+    parts = [pad, full[:-k]] if r.shift < 0 else [full[k:], pad]
+    return ops.cat_time(parts)
+
+
+def _tree(graph, state, params, values, finals, ops, mode):
+    """A recursive net: leaves from h[leaf] = …, then pairs combined level by level to the root."""
+    leaf_expr = dict(graph.leaves)[state]
+    node_expr = graph.node(state).expr
+    leaves = _ev(leaf_expr, params, ops, mode, lambda r: values[r.name])
+    level = [leaves[i] for i in range(leaves.shape[0])]
+    while len(level) > 1:
+        merged = [_ev(node_expr, params, ops, mode,
+                      lambda r, a=level[k], b=level[k + 1]: a if r.index == LEFT else b)
+                  for k in range(0, len(level) - 1, 2)]
+        level = merged + ([level[-1]] if len(level) % 2 else [])
+    values[state] = leaves
+    finals[state] = level[0]
+
+
+def _ev(expr, params, ops, mode, lookup):
+    """One expression's value; `lookup` gives each variable reference's value."""
+    if isinstance(expr, Ref):
+        return lookup(expr)
+    if isinstance(expr, Param):
+        return params[expr.name]
+    if isinstance(expr, Num):
+        return expr.value
+    args = expr.args
+    if expr.fn == "teacher_forcing":
+        return _ev(args[0] if mode == "train" else args[1], params, ops, mode, lookup)
+    if expr.fn == "f":
+        joined = ops.OPS["concat"](*[_ev(a, params, ops, mode, lookup) for a in args[:-1]]) \
+            if len(args) > 2 else _ev(args[0], params, ops, mode, lookup)
+        return ops.OPS["tanh"](ops.OPS["matmul"](params[args[-1].name], joined))
+    return ops.OPS[expr.fn](*[_ev(a, params, ops, mode, lookup) for a in args])

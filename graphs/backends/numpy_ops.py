@@ -1,0 +1,47 @@
+"""The language's operations on NumPy arrays shaped (..., batch, units)."""
+import numpy as np
+
+EPS = 1e-12
+
+
+def _softmax(a):
+    e = np.exp(a - a.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _concat(parts):
+    """Join along units; leading (time, batch) dimensions broadcast, so a once-value joins a sequence."""
+    parts = [np.asarray(p, dtype=np.float64) for p in parts]
+    lead = np.broadcast_shapes(*(p.shape[:-1] for p in parts))
+    return np.concatenate([np.broadcast_to(p, lead + p.shape[-1:]) for p in parts], axis=-1)
+
+
+OPS = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "neg": np.negative,
+    "matmul": lambda w, v: v @ w.T,
+    "tanh": np.tanh, "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)), "relu": lambda a: np.maximum(a, 0.0),
+    "exp": np.exp, "log": np.log, "softmax": _softmax,
+    "concat": lambda *parts: _concat(parts),
+    "cross_entropy": lambda p, y: -(y * np.log(p + EPS)).sum(axis=-1, keepdims=True),
+    "mse": lambda a, b: ((a - b) ** 2).mean(axis=-1, keepdims=True),
+}
+
+
+def asarray(data):
+    return np.asarray(data, dtype=np.float64)
+
+
+def zeros(*shape):
+    return np.zeros(shape)
+
+
+def stack(parts):
+    return np.stack(parts)
+
+
+def broadcast(a, shape):
+    return np.broadcast_to(a, shape)
+
+
+def cat_time(parts):
+    return np.concatenate(parts, axis=0)

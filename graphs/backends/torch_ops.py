@@ -1,0 +1,42 @@
+"""The same operations on torch tensors (float64), so that autograd gives BPTT for free."""
+import torch
+
+EPS = 1e-12
+
+def _concat(parts):
+    """Join along units; leading (time, batch) dimensions broadcast, as in numpy_ops."""
+    lead = torch.broadcast_shapes(*(p.shape[:-1] for p in parts))
+    return torch.cat([p.expand(*lead, p.shape[-1]) for p in parts], dim=-1)
+
+
+OPS = {
+    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "neg": torch.neg,
+    "matmul": lambda w, v: v @ w.T,
+    "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
+    "exp": torch.exp, "log": torch.log, "softmax": lambda a: torch.softmax(a, dim=-1),
+    "concat": lambda *parts: _concat(parts),
+    "cross_entropy": lambda p, y: -(y * torch.log(p + EPS)).sum(dim=-1, keepdim=True),
+    "mse": lambda a, b: ((a - b) ** 2).mean(dim=-1, keepdim=True),
+}
+
+
+def asarray(data):
+    if isinstance(data, torch.Tensor):
+        return data.to(torch.float64)
+    return torch.as_tensor(data, dtype=torch.float64)
+
+
+def zeros(*shape):
+    return torch.zeros(shape, dtype=torch.float64)
+
+
+def stack(parts):
+    return torch.stack(parts)
+
+
+def broadcast(a, shape):
+    return a.expand(shape)
+
+
+def cat_time(parts):
+    return torch.cat(parts, dim=0)

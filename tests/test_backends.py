@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+import torch
+
+from graphs import ParseError, parse
+from graphs.backends import run
+from graphs.catalog import CATALOG
+
+
+def _inputs(graph, steps=7, batch=3, units=4, seed=0):
+    rng = np.random.default_rng(seed)
+    return {n.id: rng.normal(size=(steps, batch, units)) for n in graph.kinds("input", "target")}
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("mode", ["test", "train"])
+def test_numpy_and_torch_agree_on_every_catalog_entry(name, mode):
+    graph = parse(CATALOG[name].text)
+    inputs = _inputs(graph)
+    a = run(graph, inputs, backend="numpy", mode=mode, steps=7, hidden=5)
+    b = run(graph, inputs, backend="torch", mode=mode, steps=7, hidden=5)
+    assert a.values.keys() == b.values.keys()
+    for key in a.values:
+        np.testing.assert_allclose(a.values[key], b.values[key].numpy(), rtol=0, atol=1e-9)
+
+
+def test_elman_matches_a_hand_written_loop():
+    graph = parse(CATALOG["driven"].text)
+    xs = np.random.default_rng(1).normal(size=(9, 2, 3))
+    result = run(graph, {"x": xs}, hidden=4, seed=3)
+    W, U, b = (result.params[k] for k in ("W", "U", "b"))
+    h = np.zeros((2, 4))
+    for t in range(9):
+        h = np.tanh(h @ W.T + xs[t] @ U.T + b)
+        np.testing.assert_allclose(result.values["h"][t], h, atol=1e-12)
+
+
+def test_matches_torch_nn_rnn_given_its_weights():
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(3, 6, dtype=torch.float64)
+    text = "input x\nparam W_ih, W_hh, b_ih, b_hh\nh = tanh(W_ih @ x + b_ih + W_hh @ h[t-1] + b_hh)"
+    names = {"weight_ih_l0": "W_ih", "weight_hh_l0": "W_hh", "bias_ih_l0": "b_ih", "bias_hh_l0": "b_hh"}
+    params = {names[k]: v.detach().numpy() for k, v in rnn.state_dict().items()}
+    xs = torch.randn(11, 2, 3, dtype=torch.float64)
+    ours = run(parse(text), {"x": xs.numpy()}, params=params)
+    theirs, _ = rnn(xs)
+    np.testing.assert_allclose(ours.values["h"], theirs.detach().numpy(), atol=1e-12)
+
+
+def test_torch_backend_gives_bptt_gradients():
+    graph = parse(CATALOG["elman"].text)
+    inputs = _inputs(graph, steps=5, batch=1)
+    params = {k: torch.tensor(v, requires_grad=True) for k, v in
+              run(graph, inputs, hidden=4).params.items()}
+    result = run(graph, inputs, backend="torch", params=params, hidden=4)
+    result.values["L"].sum().backward()
+    assert params["W"].grad is not None and params["W"].grad.abs().sum() > 0
+
+
+def test_time_delay_net_pads_the_past_with_zeros():
+    graph = parse(CATALOG["tdnn"].text)
+    xs = np.random.default_rng(2).normal(size=(4, 1, 2))
+    r = run(graph, {"x": xs}, hidden=3)
+    p = r.params
+    expected = xs[0] @ p["W0"].T + p["b"]
+    np.testing.assert_allclose(r.values["y"][0], expected, atol=1e-12)
+    expected = xs[2] @ p["W0"].T + xs[1] @ p["W1"].T + xs[0] @ p["W2"].T + p["b"]
+    np.testing.assert_allclose(r.values["y"][2], expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"backend": "jax"}, "unknown backend"),
+    ({"hidden": 0}, "hidden size"),
+    ({"params": {}}, "missing"),
+])
+def test_bad_runs_say_what_to_fix(kwargs, message):
+    graph = parse(CATALOG["driven"].text)
+    with pytest.raises(ParseError, match=message):
+        run(graph, {"x": np.zeros((3, 2))}, **kwargs)
+
+
+def test_wrong_input_name_and_too_long_sequence():
+    graph = parse(CATALOG["driven"].text)
+    with pytest.raises(ParseError, match="not an input"):
+        run(graph, {"q": np.zeros((3, 2))})
+    with pytest.raises(ParseError, match="steps"):
+        run(graph, {"x": np.zeros((30_000, 2))})
