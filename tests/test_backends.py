@@ -42,7 +42,7 @@ def test_matches_torch_nn_rnn_given_its_weights():
     names = {"weight_ih_l0": "W_ih", "weight_hh_l0": "W_hh", "bias_ih_l0": "b_ih", "bias_hh_l0": "b_hh"}
     params = {names[k]: v.detach().numpy() for k, v in rnn.state_dict().items()}
     xs = torch.randn(11, 2, 3, dtype=torch.float64)
-    ours = run(parse(text), {"x": xs.numpy()}, params=params)
+    ours = run(parse(text), {"x": xs.numpy()}, params=params, hidden=6)
     theirs, _ = rnn(xs)
     np.testing.assert_allclose(ours.values["h"], theirs.detach().numpy(), atol=1e-12)
 
