@@ -1,0 +1,101 @@
+"""Users' sequences as arrays: text split into words or characters (one-hot), typed numbers, .npy/.csv files."""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import limits
+from ..parse import ParseError
+
+UNKNOWN = "<unk>"
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|\d+|[^\sA-Za-z\d]")
+
+
+@dataclass(frozen=True)
+class Sequence:
+    values: np.ndarray          # (T, units)
+    tokens: tuple[str, ...]     # what each step shows on an axis
+    vocabulary: tuple[str, ...] = ()
+
+
+def tokenize(text: str, unit: str = "word") -> list[str]:
+    """Words (with punctuation as tokens) or characters.
+
+    >>> tokenize("I am not sad, I'm happy.")
+    ['I', 'am', 'not', 'sad', ',', "I'm", 'happy', '.']
+    """
+    if unit == "char":
+        return list(text)
+    if unit != "word":
+        raise ParseError(f"split text into 'word' or 'char', not '{unit}'")
+    return WORD.findall(text)
+
+
+def one_hot(tokens: list[str], vocabulary: list[str] | None = None) -> Sequence:
+    """One row per token, a 1 in its vocabulary column; words outside a given vocabulary map to <unk>."""
+    if not tokens:
+        raise ParseError("the text has no tokens: type at least one word")
+    if len(tokens) > limits.MAX_SEQUENCE:
+        raise ParseError(f"the text has {len(tokens):,} tokens; the limit is {limits.MAX_SEQUENCE:,}")
+    vocabulary = list(vocabulary) if vocabulary else sorted(set(tokens)) + [UNKNOWN]
+    if len(vocabulary) > limits.MAX_VOCAB:
+        raise ParseError(f"the vocabulary has {len(vocabulary):,} entries; the limit is {limits.MAX_VOCAB:,}")
+    column = {w: i for i, w in enumerate(vocabulary)}
+    rows = np.zeros((len(tokens), len(vocabulary)))
+    rows[np.arange(len(tokens)), [column.get(t, column.get(UNKNOWN, 0)) for t in tokens]] = 1.0
+    return Sequence(rows, tuple(tokens), tuple(vocabulary))
+
+
+def from_text(text: str, unit: str = "word") -> Sequence:
+    """A text as a one-hot sequence over its own vocabulary."""
+    if len(text) > limits.MAX_UPLOAD_BYTES:
+        raise ParseError(f"the text is longer than {limits.MAX_UPLOAD_BYTES:,} characters")
+    return one_hot(tokenize(text, unit))
+
+
+def from_numbers(text: str) -> Sequence:
+    """Typed numbers: one step per line (or per ';'), units separated by commas or spaces."""
+    rows = [r for r in re.split(r"[;\n]", text) if r.strip()]
+    try:
+        values = np.array([[float(v) for v in re.split(r"[,\s]+", r.strip())] for r in rows])
+    except ValueError:
+        raise ParseError("numbers must look like: 0.5, 1; 2, -1   (one step per line or ';')") from None
+    return _checked(values)
+
+
+def from_file(name: str, data: bytes) -> Sequence:
+    """A .npy or .csv file of shape (T, units)."""
+    if len(data) > limits.MAX_UPLOAD_BYTES:
+        raise ParseError(f"{name} is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
+    if name.lower().endswith(".npy"):
+        try:
+            values = np.load(io.BytesIO(data), allow_pickle=False)   # never unpickle a user's file
+        except (ValueError, OSError, EOFError) as err:
+            raise ParseError(f"{name} is not a readable .npy array: {err}") from None
+    elif name.lower().endswith(".csv"):
+        try:
+            return from_numbers(data.decode("utf-8", errors="strict"))
+        except UnicodeDecodeError:
+            raise ParseError(f"{name} is not UTF-8 text") from None
+    else:
+        raise ParseError(f"{name}: upload a .npy or .csv file of shape (T, units)")
+    return _checked(values)
+
+
+def _checked(values) -> Sequence:
+    values = np.asarray(values, dtype=np.float64) if np.asarray(values).dtype.kind in "biuf" else None
+    if values is None:
+        raise ParseError("the sequence must hold numbers")
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.ndim != 2 or values.shape[0] == 0:
+        raise ParseError(f"the sequence must have shape (T, units), not {values.shape}")
+    if values.shape[0] > limits.MAX_SEQUENCE or values.shape[1] > limits.MAX_SIZE:
+        raise ParseError(f"the sequence {values.shape} is too large: at most {limits.MAX_SEQUENCE:,} steps "
+                         f"of {limits.MAX_SIZE} units")
+    if not np.isfinite(values).all():
+        raise ParseError("the sequence holds NaN or infinite values")
+    return Sequence(values, tuple(str(t + 1) for t in range(values.shape[0])))
