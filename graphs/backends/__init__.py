@@ -40,7 +40,7 @@ def init_params(shapes: Shapes, seed: int = 0) -> dict:
 
 
 def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | None = None, seed: int = 0,
-        hidden: int = 8, mode: str = "test", steps: int | None = None) -> Run:
+        hidden: int = 8, mode: str = "test", steps: int | None = None, traces: dict | None = None) -> Run:
     """Run the recurrence on inputs {name: (T, units) or (T, batch, units)}; missing targets are zeros.
 
     A recurrence without inputs (an autonomous system) runs for `steps` steps.
@@ -63,7 +63,7 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
         params = init_params(shapes, seed)
     _check_params(params, shapes)
     params = {k: ops.asarray(v) if not _is_tensor(v) else v for k, v in params.items()}
-    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode)
+    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces)
     return Run(values, params, shapes)
 
 

@@ -16,8 +16,12 @@ FLOW_KINDS = ("", "final", "train", "test")
 
 
 def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
-             mode: str = "test") -> dict:
-    """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once."""
+             mode: str = "test", traces: dict | None = None) -> dict:
+    """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once.
+
+    traces, if given, receives each looping variable's per-step values as the loop computed them
+    (the tensors autograd differentiates through, for ∂L/∂h(t)).
+    """
     defined = [n.id for n in graph.nodes if n.expr is not None and n.kind != "init"]
     expr_of = {n: graph.node(n).expr for n in defined}
     once = {n.id for n in graph.kinds("once")}
@@ -52,6 +56,8 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                                      lambda r: _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes))
         for name in block:
             values[name] = ops.stack(trace[name])
+        if traces is not None:
+            traces.update(trace)
     return {name: values[name] for name in defined}
 
 
