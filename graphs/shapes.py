@@ -109,7 +109,9 @@ def infer(graph: Graph, input_sizes: dict[str, int], hidden: int = 8) -> Shapes:
     """Sizes of all variables and parameters, given the inputs' sizes and the default hidden size."""
     solver = _Solver()
     for n in graph.nodes:
-        if n.kind in ("input", "target"):
+        if n.kind == "target" and n.id not in input_sizes and not n.size:
+            solver.symbol(f"var:{n.id}")   # a missing target takes the size of what it is compared with
+        elif n.kind in ("input", "target"):
             if n.id not in input_sizes and not n.size:
                 raise ParseError(f"the size of input '{n.id}' is not known: give data for it or `size {n.id} = …`")
             solver.set(solver.symbol(f"var:{n.id}"), input_sizes.get(n.id) or n.size, f"input {n.id}")
@@ -123,7 +125,8 @@ def infer(graph: Graph, input_sizes: dict[str, int], hidden: int = 8) -> Shapes:
     for n in graph.kinds("init"):   # h(0) has the size of h
         if n.expr is not None and not isinstance(n.expr, Num):
             solver.unify(solver.size_of(n.expr, f"the initial state of {n.name}"), f"var:{n.name}", n.label)
-    _resolve(solver, [f"var:{n.id}" for n in graph.nodes if n.expr is not None and n.kind != "init"], hidden)
+    _resolve(solver, [f"var:{n.id}" for n in graph.nodes if (n.expr is not None and n.kind != "init")
+                      or n.kind == "target"], hidden)
     sizes = {n.id: solver.known(f"var:{n.id}") for n in graph.nodes
              if n.kind not in ("param", "init") and f"var:{n.id}" in solver.parent}
     params = {}

@@ -14,18 +14,23 @@ from .render import FORMATS, RenderError, render
 VIEWS = ("circuit", "unfolded", "window")
 
 
-def load(arch: str | None = None, recurrence: str | None = None, file: str | Path | None = None) -> Graph:
-    """The circuit of a catalog architecture, a recurrence text, or a file holding one."""
+def load_text(arch: str | None = None, recurrence: str | None = None, file: str | Path | None = None) -> str:
+    """The recurrence text of a catalog architecture, of the text itself, or of a file holding one."""
     given = [x for x in (arch, recurrence, file) if x is not None]
     if len(given) != 1:
         raise ParseError("give exactly one of: an architecture name, a recurrence text, a file")
     if arch is not None:
         if arch not in CATALOG:
             raise ParseError(f"unknown architecture '{arch[:40]}'; `python -m viz list` shows them")
-        return parse(CATALOG[arch].text)
+        return CATALOG[arch].text
     if file is not None:
-        return parse(read_text_file(file))
-    return parse(recurrence)
+        return read_text_file(file)
+    return recurrence
+
+
+def load(arch: str | None = None, recurrence: str | None = None, file: str | Path | None = None) -> Graph:
+    """The circuit of a catalog architecture, a recurrence text, or a file holding one."""
+    return parse(load_text(arch, recurrence, file))
 
 
 def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:

@@ -8,7 +8,7 @@ from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 
-from .api import VIEWS, Diagram, load, view
+from .api import VIEWS, Diagram, load, load_text, read_text_file, view
 from .render import RenderError
 
 USER_ERROR = 2       # the input needs fixing (also argparse's own code)
@@ -16,18 +16,26 @@ MISSING_TOOL = 3     # Graphviz is missing or failed
 INTERNAL_ERROR = 70  # a bug in Unfold
 
 
-def _source_arguments(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group(required=True)
+def _source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    source = parser.add_mutually_exclusive_group(required=required)
     source.add_argument("--arch", help="a catalog architecture (see `list`)")
     source.add_argument("--recurrence", help="recurrence text; separate lines with ';' or newlines")
     source.add_argument("--file", help="a file holding a recurrence")
 
 
-def _graph(args: argparse.Namespace):
-    text = None
+def _text(args: argparse.Namespace) -> str | None:
+    """The recurrence text of --arch, --recurrence (';' separates lines) or --file, if any was given."""
+    if args.arch is not None:
+        return load_text(arch=args.arch)
+    if args.file is not None:
+        return read_text_file(args.file)
     if args.recurrence is not None:
-        text = "\n".join(line.strip() for line in args.recurrence.replace(";", "\n").splitlines())
-    return load(arch=args.arch, recurrence=text, file=args.file)
+        return "\n".join(line.strip() for line in args.recurrence.replace(";", "\n").splitlines())
+    return None
+
+
+def _graph(args: argparse.Namespace):
+    return load(recurrence=_text(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +55,58 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--steps", type=int, default=3)
     gt.add_argument("--substitute", action="store_true", help="write f's body instead of f(…)")
     gt.add_argument("--latex", action="store_true")
+    runner = commands.add_parser("run", help="run a recurrence on a sequence and print its values")
+    _source_arguments(runner, required=False)
+    data = runner.add_mutually_exclusive_group(required=True)
+    data.add_argument("--text", help="a sentence: split into words (or --split char), one-hot")
+    data.add_argument("--numbers", help="numbers, one step per ';', units separated by ','")
+    data.add_argument("--sequence-file", help="a .npy or .csv file of shape (T, units)")
+    runner.add_argument("--split", choices=("word", "char"), default="word")
+    runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
+    runner.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
+    runner.add_argument("--hidden", type=int, default=8)
+    runner.add_argument("--seed", type=int, default=0)
+    runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
     return parser
+
+
+def _run(args) -> None:
+    import json
+    from pathlib import Path
+
+    from graphs.backends import data
+    from graphs.backends.session import run_sequence, to_json_ready
+    if args.text is not None:
+        sequence = data.from_text(args.text, args.split)
+    elif args.numbers is not None:
+        sequence = data.from_numbers(args.numbers)
+    else:
+        path = Path(args.sequence_file)
+        sequence = data.from_file(path.name, _read_bytes(path))
+    weights = _read_bytes(Path(args.weights)) if args.weights else None
+    session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
+                           hidden=args.hidden, seed=args.seed)
+    if args.gif:
+        from .animate import frames, gif, node_values
+        unfolded = view(session.graph, "unfolded", len(sequence.tokens))
+        numbers, tips = node_values(unfolded, {k: _numpy(v) for k, v in session.result.values.items()})
+        Path(args.gif).write_bytes(gif(frames(unfolded, numbers, tips)))
+    print(json.dumps(to_json_ready(session)))
+
+
+def _numpy(value):
+    return value.detach().numpy() if hasattr(value, "detach") else value
+
+
+def _read_bytes(path) -> bytes:
+    from graphs.limits import MAX_UPLOAD_BYTES
+    try:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise ParseError(f"{path.name} is larger than {MAX_UPLOAD_BYTES:,} bytes")
+        return path.read_bytes()
+    except OSError as err:
+        raise ParseError(f"cannot read {path}: {err.strerror}") from None
 
 
 def _list(args) -> None:
@@ -68,7 +127,7 @@ def _gt(args) -> None:
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt}
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run}
 
 
 def main(argv: list[str] | None = None) -> int:

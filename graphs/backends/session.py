@@ -1,0 +1,58 @@
+"""One run as users ask for it: a recurrence (or torch weights) on their text or numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..circuit import parse
+from ..ir import Graph
+from ..parse import ParseError
+from . import Run, run
+from .data import Sequence
+from .weights import convert, load_state_dict
+
+
+@dataclass
+class Session:
+    graph: Graph
+    result: Run
+    tokens: tuple[str, ...]
+    text: str          # the recurrence that ran (written out for torch weights)
+
+
+def inputs_for(graph: Graph, sequence: Sequence) -> dict:
+    """The sequence feeds the first input; a target, if any, is the next step's input (next-token)."""
+    inputs = graph.kinds("input")
+    if not inputs:
+        raise ParseError("this recurrence has no input to feed a sequence to")
+    feeds = {inputs[0].id: sequence.values}
+    for target in graph.kinds("target"):
+        shifted = np.zeros_like(sequence.values)
+        shifted[:-1] = sequence.values[1:]
+        feeds[target.id] = shifted
+    return feeds
+
+
+def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None = None, backend: str = "numpy",
+                 hidden: int = 8, seed: int = 0, mode: str = "test") -> Session:
+    """Run a recurrence text, or the recurrence of torch weights, on a sequence."""
+    params = None
+    if weights is not None:
+        converted = convert(load_state_dict(weights))
+        text, params = converted.text, converted.params
+    if text is None:
+        raise ParseError("give a recurrence, an architecture or a weights file")
+    graph = parse(text)
+    result = run(graph, inputs_for(graph, sequence), backend=backend, params=params, hidden=hidden,
+                 seed=seed, mode=mode)
+    return Session(graph, result, sequence.tokens, text)
+
+
+def to_json_ready(session: Session, sample: int = 0) -> dict:
+    """Plain lists: each variable's per-step vectors (or its one vector if computed once), and the tokens."""
+    values = {}
+    for name, data in session.result.values.items():
+        array = np.asarray(data.detach() if hasattr(data, "detach") else data)
+        values[name] = array[sample].tolist() if array.ndim == 2 else array[:, sample].tolist()
+    return {"tokens": list(session.tokens), "values": values}
