@@ -9,7 +9,7 @@ from __future__ import annotations
 import graphlib
 
 from .. import scc
-from ..expr import FINAL, LEFT, RIGHT, Num, Param, Ref, refs
+from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs
 from ..ir import Graph
 
 FLOW_KINDS = ("", "final", "train", "test")
@@ -48,17 +48,38 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                 values[name] = _ev(expr_of[name], params, ops, mode,
                                    lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes))
             continue
+        hoisted = {name: _hoist(expr_of[name], members | once, values,
+                                lambda e: _ev(e, params, ops, mode,
+                                              lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
+                   for name in block}
         trace: dict[str, list] = {name: [None] * steps for name in block}
         times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
         for t in times:
             for name in order:
-                trace[name][t] = _ev(expr_of[name], params, ops, mode,
+                trace[name][t] = _ev(hoisted[name], params, ops, mode,
                                      lambda r: _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes))
         for name in block:
             values[name] = ops.stack(trace[name])
         if traces is not None:
             traces.update(trace)
-    return {name: values[name] for name in defined}
+    return {name: values[name] for name in defined}   # hoisted parts stay behind
+
+
+def _hoist(expr, keep: set[str], values: dict, compute):
+    """The expression with every loop-free part (such as U @ x + b) computed for all steps up front.
+
+    Each such part becomes a reference to a precomputed (T, batch, units) array, so the time loop does
+    only the work that depends on the loop's own past. Parts reading `keep` (the loop's members and
+    values computed once) or a special index stay in the loop.
+    """
+    if not isinstance(expr, Call):
+        return expr
+    found = refs(expr)
+    if found and not any(r.name in keep or r.index for r in found) and expr.fn != "teacher_forcing":
+        name = f"__hoisted{len(values)}"   # not a legal user name: user names cannot start with __
+        values[name] = compute(expr)
+        return Ref(name)
+    return Call(expr.fn, tuple(_hoist(a, keep, values, compute) for a in expr.args))
 
 
 def _order(block: list[str], inner) -> list[str]:
