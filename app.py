@@ -1,6 +1,9 @@
 """Unfold's Streamlit shell: widgets → graphs/viz calls → display. No logic of its own."""
 from __future__ import annotations
 
+import time
+
+import numpy as np
 import streamlit as st
 
 from graphs import ParseError
@@ -12,6 +15,42 @@ from viz.dot import to_dot
 from viz.render import RenderError, render, render_svg
 
 CUSTOM = "(write your own)"
+MAX_ANIMATED_STEPS = 60
+
+
+@st.cache_data(max_entries=16, show_spinner="Running…")
+def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int) -> tuple:
+    """(values as NumPy arrays, tokens) of the recurrence on the typed text."""
+    from graphs.backends.data import from_text
+    from graphs.backends.session import run_sequence
+    session = run_sequence(source, from_text(text, split), backend=backend, hidden=hidden, seed=seed)
+    values = {k: v.detach().numpy() if hasattr(v, "detach") else np.asarray(v) for k, v in session.result.values.items()}
+    return values, session.tokens
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int) -> list[str]:
+    from viz.animate import frames, node_values
+    values, tokens = run_values(source, text, split, backend, hidden, seed)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens))
+    return frames(unfolded, *node_values(unfolded, values))
+
+
+@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str) -> dict:
+    from graphs.backends.bptt import gradient_norms, with_spectral_radius
+    from graphs.backends.data import from_text
+    from graphs.backends.session import inputs_for, run_sequence
+    sequence = from_text(text, split)
+    session = run_sequence(source, sequence, hidden=hidden, seed=seed)
+    params = session.result.params
+    square = [k for k, v in params.items() if v.ndim == 2 and v.shape[0] == v.shape[1]]
+    curves = {}
+    for radius in (0.5, 1.0, 2.0):
+        scaled = dict(params, **{k: with_spectral_radius(params[k], radius) for k in square[:1]})
+        curves[f"ρ({square[0] if square else 'W'}) = {radius}"] = gradient_norms(
+            session.graph, inputs_for(session.graph, sequence), scaled, loss=loss, state=state, hidden=hidden)
+    return curves
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -79,15 +118,61 @@ def main() -> None:
     except ParseError as err:
         st.error(f"{err}")
         return
-    left, right = st.columns([1, 2])
+    build, live = st.tabs(["Build", "Run"])
+    left, right = build.columns([1, 2])
     show_svg(left, "Circuit", circuit, f"{arch}-circuit")
     show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if state and tau <= MAX_GT_STEPS:
         try:
-            st.latex(g_of_t(source, state, tau))
+            build.latex(g_of_t(source, state, tau))
         except ParseError as err:
-            st.caption(f"g(t) not shown: {err}")
+            build.caption(f"g(t) not shown: {err}")
+    with live:
+        run_page(source, state)
+
+
+def run_page(source: str, state: str) -> None:
+    """Type a sequence, run it, watch h(t) fill in on the unfolded graph."""
+    text = st.text_input("Sequence", "I am not sad, I'm happy.", key="text")
+    a, b, c, d = st.columns(4)
+    split = a.radio("Split into", ["word", "char"], horizontal=True, key="split")
+    backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")
+    hidden = int(c.number_input("Hidden units", 1, 256, 8, key="hidden"))
+    seed = int(d.number_input("Seed", 0, 10_000, 0, key="seed"))
+    try:
+        values, tokens = run_values(source, text, split, backend, hidden, seed)
+    except ParseError as err:
+        st.error(str(err))
+        return
+    if len(tokens) > MAX_ANIMATED_STEPS:
+        st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
+    else:
+        dots = frame_dots(source, text, split, backend, hidden, seed)
+        frame = st.slider("Frame (steps computed)", 0, len(tokens), len(tokens), key="frame")
+        picture = st.empty()
+        if st.button("▶ Play", key="play"):
+            for k in range(len(dots)):
+                picture.image(svg_of(dots[k]), width="stretch")
+                time.sleep(0.35)
+        picture.image(svg_of(dots[frame]), width="stretch")
+    from viz.plots import heatmap, unit_lines
+    shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
+    if shown is None:
+        return
+    states = values[shown][:, 0]
+    st.image(heatmap(states, list(tokens), title=f"{shown}(t)"), width="stretch")
+    units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
+    if units:
+        st.image(unit_lines(states, units, list(tokens)), width="stretch")
+    if "L" in values and state:
+        from viz.plots import gradient_norms as plot_norms
+        try:
+            st.image(plot_norms(gradient_curves(source, text, split, hidden, seed, "L", state)), width="stretch")
+            st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
+                       "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
+        except ParseError as err:
+            st.caption(f"gradient plot not shown: {err}")
 
 
 if __name__ == "__main__":

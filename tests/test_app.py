@@ -29,3 +29,35 @@ def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
     at.text_area(key="source-elman").set_value("h = __import__('os')").run()
     assert not at.exception
     assert at.error and "line 1" in at.error[0].value
+
+
+def _svg_images(at) -> list[str]:
+    import base64
+    urls = [img.proto.imgs[0].url for img in at.get("image")]
+    return [base64.b64decode(u.split(",", 1)[1]).decode() for u in urls if u.startswith("data:image/svg+xml")]
+
+
+def test_run_tab_shows_frames_heatmap_and_gradients(graphviz_dot):
+    at = _app()
+    assert at.slider(key="frame").value == 8   # "I am not sad, I'm happy." has 8 tokens
+    images = _svg_images(at)
+    assert len(images) == 6   # circuit, unfolded, frame, heatmap, unit lines, gradient norms
+    frame_before = images[2]
+    assert "h(8) = [" in frame_before   # the last frame carries every step's vector in its tooltips
+    at.slider(key="frame").set_value(3).run()
+    assert not at.exception
+    frame_after = _svg_images(at)[2]
+    assert frame_after != frame_before and "step 3 of 8" in frame_after
+
+
+def test_empty_sequence_is_an_error_in_the_page(graphviz_dot):
+    at = _app()
+    at.text_input(key="text").set_value("").run()
+    assert not at.exception
+    assert any("no tokens" in e.value for e in at.error)
+
+
+def test_backends_switch_without_error(graphviz_dot):
+    at = _app()
+    at.radio(key="backend").set_value("torch").run()
+    assert not at.exception and not at.error
