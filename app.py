@@ -84,7 +84,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
         column.warning(str(err))
         column.graphviz_chart(dot_source)
         return
-    column.image(svg, width="stretch")
+    column.image(svg, width="content" if "circuit" in file_name else "stretch")
     buttons = column.columns(3)
     buttons[0].download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
     buttons[1].download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
