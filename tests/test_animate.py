@@ -88,3 +88,11 @@ def test_cli_run_errors_are_one_line():
                  ["--text", "no recurrence"], ["--arch", "elman", "--sequence-file", "/nonexistent.npy"]):
         done = _cli("run", *args)
         assert done.returncode == 2 and done.stderr.startswith("error:") and len(done.stderr.splitlines()) == 1
+
+
+def test_cli_writes_every_frame_as_svg_and_a_gif(tmp_path, graphviz_dot):
+    done = _cli("run", "--arch", "driven", "--text", "one two three", "--embed", "4",
+                "--frames", str(tmp_path / "frames"), "--gif", str(tmp_path / "a.gif"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [f"frame-000{k}.svg" for k in range(4)]
+    assert (tmp_path / "a.gif").read_bytes().startswith(b"GIF8")

@@ -85,3 +85,18 @@ def test_wrong_input_name_and_too_long_sequence():
         run(graph, {"q": np.zeros((3, 2))})
     with pytest.raises(ParseError, match="steps"):
         run(graph, {"x": np.zeros((30_000, 2))})
+
+
+def test_initial_state_zeros_trainable_or_given_changes_the_trace():
+    xs = np.random.default_rng(5).normal(size=(4, 1, 2))
+    zeros = parse(CATALOG["driven"].text)
+    trainable = parse(CATALOG["trainable_init"].text)
+    given = parse("input x, h_start\nparam W, U, b\nh[0] = h_start\nh = tanh(W @ h[t-1] + U @ x + b)")
+    base = run(zeros, {"x": xs}, hidden=3, seed=1)
+    h0 = np.array([0.5, -0.5, 0.25])
+    learned = run(trainable, {"x": xs}, hidden=3, params=dict(base.params, h0=h0))
+    handed = run(given, {"x": xs, "h_start": np.tile(h0, (4, 1, 1))}, hidden=3, params=base.params)
+    W, U, b = (base.params[k] for k in "WUb")
+    np.testing.assert_allclose(base.values["h"][0, 0], np.tanh(xs[0, 0] @ U.T + b))
+    np.testing.assert_allclose(learned.values["h"][0, 0], np.tanh(h0 @ W.T + xs[0, 0] @ U.T + b))
+    np.testing.assert_allclose(handed.values["h"], learned.values["h"])

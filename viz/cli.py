@@ -62,12 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--numbers", help="numbers, one step per ';', units separated by ','")
     data.add_argument("--sequence-file", help="a .npy or .csv file of shape (T, units)")
     runner.add_argument("--split", choices=("word", "char"), default="word")
+    runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
     runner.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     runner.add_argument("--hidden", type=int, default=8)
     runner.add_argument("--seed", type=int, default=0)
     runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
+    runner.add_argument("--frames", help="also write each animation frame as SVG into this folder")
     return parser
 
 
@@ -78,7 +80,7 @@ def _run(args) -> None:
     from graphs.backends import data
     from graphs.backends.session import run_sequence, to_json_ready
     if args.text is not None:
-        sequence = data.from_text(args.text, args.split)
+        sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
         sequence = data.from_numbers(args.numbers)
     else:
@@ -87,11 +89,19 @@ def _run(args) -> None:
     weights = _read_bytes(Path(args.weights)) if args.weights else None
     session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
                            hidden=args.hidden, seed=args.seed)
-    if args.gif:
+    if args.gif or args.frames:
         from .animate import frames, gif, node_values
+        from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
         numbers, tips = node_values(unfolded, {k: _numpy(v) for k, v in session.result.values.items()})
-        Path(args.gif).write_bytes(gif(frames(unfolded, numbers, tips)))
+        dots = frames(unfolded, numbers, tips)
+        if args.gif:
+            Path(args.gif).write_bytes(gif(dots))
+        if args.frames:
+            folder = Path(args.frames)
+            folder.mkdir(parents=True, exist_ok=True)
+            for k, dot in enumerate(dots):
+                (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
     print(json.dumps(to_json_ready(session)))
 
 

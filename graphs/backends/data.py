@@ -49,11 +49,17 @@ def one_hot(tokens: list[str], vocabulary: list[str] | None = None) -> Sequence:
     return Sequence(rows, tuple(tokens), tuple(vocabulary))
 
 
-def from_text(text: str, unit: str = "word") -> Sequence:
-    """A text as a one-hot sequence over its own vocabulary."""
+def from_text(text: str, unit: str = "word", embed: int = 0, seed: int = 0) -> Sequence:
+    """A text as a one-hot sequence over its own vocabulary, or (embed > 0) as seeded random embeddings."""
     if len(text) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the text is longer than {limits.MAX_UPLOAD_BYTES:,} characters")
-    return one_hot(tokenize(text, unit))
+    sequence = one_hot(tokenize(text, unit))
+    if not embed:
+        return sequence
+    if not 1 <= embed <= limits.MAX_SIZE:
+        raise ParseError(f"the embedding size must be between 1 and {limits.MAX_SIZE}")
+    table = np.random.default_rng(seed).normal(size=(len(sequence.vocabulary), embed)) / np.sqrt(embed)
+    return Sequence(sequence.values @ table, sequence.tokens, sequence.vocabulary)
 
 
 def from_numbers(text: str) -> Sequence:
