@@ -97,6 +97,14 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Unfold", layout="wide")
+    try:
+        page()
+    except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
+        st.error(f"Something went wrong inside Unfold ({type(err).__name__}): {str(err)[:200]}. "
+                 "Please report it with the recurrence you used.")
+
+
+def page() -> None:
     st.title("Unfold — recurrent computation, made visible")
     names = list(CATALOG) + [CUSTOM]
     with st.sidebar:

@@ -84,3 +84,12 @@ def test_cli_refuses_hostile_text_and_creates_nothing(tmp_path):
 def test_cli_writes_g_of_t():
     done = _cli("gt", "--arch", "elman", "--steps", "3")
     assert done.stdout.strip() == "h(3) = f(f(f(h(0), x(1)), x(2)), x(3))"
+
+
+def test_cli_exit_codes_tell_user_errors_from_missing_tools(tmp_path, monkeypatch):
+    import os
+    monkeypatch.setenv("PATH", "/nonexistent")
+    done = subprocess.run([sys.executable, "-m", "viz", "export", "--arch", "elman", "-o", str(tmp_path / "a.svg")],
+                          capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 3 and "apt-get install graphviz" in done.stderr
+    assert _cli("export", "--arch", "nope", "-o", str(tmp_path / "b.svg")).returncode == 2
