@@ -50,3 +50,13 @@ def test_absurd_tau_in_the_long_view_is_answered_elided(graphviz_dot):
     at.number_input(key="big_steps").set_value(10**9).run()
     assert not at.exception and not at.error
     assert [h.value for h in at.subheader][:2] == ["Circuit", "Unfolded (elided)"]
+
+
+def test_missing_graphviz_still_draws_in_the_browser(monkeypatch):
+    import streamlit as st
+    st.cache_data.clear()   # drawings cached by earlier tests would hide the missing program
+    monkeypatch.setenv("PATH", "/nonexistent")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("apt-get install graphviz" in w.value for w in at.warning)
+    assert len(at.get("graphviz_chart")) >= 2

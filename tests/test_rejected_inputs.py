@@ -63,3 +63,17 @@ def test_no_eval_or_exec_anywhere_in_the_parser():
     from pathlib import Path
     source = "".join(p.read_text() for p in Path("graphs").glob("*.py"))
     assert not re.search(r"(?<![.\w])(eval|exec|compile)\(", source)
+
+
+@pytest.mark.parametrize("text", HOSTILE[:20])
+def test_rejected_by_the_cli_too(text, tmp_path):
+    import subprocess
+    import sys
+    source = tmp_path / "hostile.rnn"
+    source.write_text(text, encoding="utf-8", errors="surrogatepass")
+    out = tmp_path / "out.svg"
+    done = subprocess.run([sys.executable, "-m", "viz", "export", "--file", str(source), "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error:") and len(done.stderr.splitlines()) == 1
+    assert not out.exists() and not os.path.exists("/tmp/unfold-canary")
