@@ -13,6 +13,7 @@ from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.render import RenderError, render, render_svg
+from viz.share import query_from_state, state_from_query
 
 CUSTOM = "(write your own)"
 MAX_ANIMATED_STEPS = 60
@@ -104,13 +105,27 @@ def main() -> None:
                  "Please report it with the recurrence you used.")
 
 
+def restore_from_url(names: list[str]) -> None:
+    """On a page's first run, widgets start from the shared link's query parameters."""
+    if st.session_state.get("restored"):
+        return
+    st.session_state["restored"] = True
+    shared = state_from_query(dict(st.query_params), names, 60)
+    defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy."}
+    for key, value in defaults.items():   # widgets below take their start values from here
+        st.session_state[key] = shared.get(key, value)
+    if "recurrence" in shared:
+        st.session_state[f"source-{shared.get('arch', 'elman')}"] = shared["recurrence"]
+
+
 def page() -> None:
     st.title("Unfold — recurrent computation, made visible")
     names = list(CATALOG) + [CUSTOM]
+    restore_from_url(names)
     with st.sidebar:
-        arch = st.selectbox("Architecture", names, index=names.index("elman"), format_func=lambda n: n if n == CUSTOM else
+        arch = st.selectbox("Architecture", names, format_func=lambda n: n if n == CUSTOM else
                             f"{n} (Fig {CATALOG[n].figure})", key="arch")
-        tau = st.slider("τ (steps)", 1, 60, 4, key="steps")
+        tau = st.slider("τ (steps)", 1, 60, key="steps")
         if st.toggle("A longer sequence (elided view)", key="long"):
             tau = int(st.number_input("τ", 1, MAX_STEPS, 1_000_000, key="big_steps"))
         param_nodes = st.toggle("Parameters as shared nodes", key="param_nodes")
@@ -126,6 +141,8 @@ def page() -> None:
     except ParseError as err:
         st.error(f"{err}")
         return
+    st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
+                                               source))
     build, live = st.tabs(["Build", "Run"])
     left, right = build.columns([1, 2])
     show_svg(left, "Circuit", circuit, f"{arch}-circuit")
@@ -142,7 +159,7 @@ def page() -> None:
 
 def run_page(source: str, state: str) -> None:
     """Type a sequence, run it, watch h(t) fill in on the unfolded graph."""
-    text = st.text_input("Sequence", "I am not sad, I'm happy.", key="text")
+    text = st.text_input("Sequence", key="text")
     a, b, c, d = st.columns(4)
     split = a.radio("Split into", ["word", "char"], horizontal=True, key="split")
     backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")

@@ -61,3 +61,14 @@ def test_backends_switch_without_error(graphviz_dot):
     at = _app()
     at.radio(key="backend").set_value("torch").run()
     assert not at.exception and not at.error
+
+
+def test_state_comes_from_and_goes_to_the_url(graphviz_dot):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"arch": "lstm", "steps": "6", "text": "hello there"})
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="arch").value == "lstm" and at.slider(key="steps").value == 6
+    assert at.text_input(key="text").value == "hello there"
+    at.slider(key="steps").set_value(3).run()
+    assert at.query_params["steps"] == "3" and at.query_params["arch"] == "lstm"
