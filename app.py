@@ -37,6 +37,12 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
     return frames(unfolded, *node_values(unfolded, values))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str) -> str:
+    from viz.plots import gradient_norms
+    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state))
+
+
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
 def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str) -> dict:
     from graphs.backends.bptt import gradient_norms, with_spectral_radius
@@ -71,6 +77,20 @@ def svg_of(dot_source: str) -> str:
     return render_svg(dot_source)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def png_of(dot_source: str) -> bytes:
+    return render(dot_source, "png")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = ()) -> str:
+    """A cached plot: the heatmap of states, or the chosen units' lines."""
+    from viz.plots import heatmap, unit_lines
+    if kind == "heatmap":
+        return heatmap(states, list(tokens), title=units[0] if units else "h(t)")
+    return unit_lines(states, list(units), list(tokens))
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def g_of_t(source: str, state: str, steps: int) -> str:
     return g_text(load(recurrence=source), state, steps, substitute=True, latex=True)
@@ -90,7 +110,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
     buttons[0].download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
     buttons[1].download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
     try:
-        buttons[2].download_button("PNG", render(dot_source, "png"), f"{file_name}.png", "image/png",
+        buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
                                    key=f"{file_name}-png")
     except RenderError:
         pass
@@ -181,19 +201,17 @@ def run_page(source: str, state: str) -> None:
                 picture.image(svg_of(dots[k]), width="stretch")
                 time.sleep(0.35)
         picture.image(svg_of(dots[frame]), width="stretch")
-    from viz.plots import heatmap, unit_lines
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
     states = values[shown][:, 0]
-    st.image(heatmap(states, list(tokens), title=f"{shown}(t)"), width="stretch")
+    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",)), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
-        st.image(unit_lines(states, units, list(tokens)), width="stretch")
+        st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")
     if "L" in values and state:
-        from viz.plots import gradient_norms as plot_norms
         try:
-            st.image(plot_norms(gradient_curves(source, text, split, hidden, seed, "L", state)), width="stretch")
+            st.image(gradient_plot(source, text, split, hidden, seed, "L", state), width="stretch")
             st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
                        "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
         except ParseError as err:
