@@ -70,7 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
     runner.add_argument("--frames", help="also write each animation frame as SVG into this folder")
+    explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
+    explain.add_argument("sentences", nargs="+")
+    explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     return parser
+
+
+def _explain(args) -> None:
+    import json
+
+    from graphs.explainers.sentiment import load as load_sentiment
+    model = load_sentiment()
+    print(json.dumps([model.classify(sentence) for sentence in args.sentences], ensure_ascii=False))
 
 
 def _run(args) -> None:
@@ -137,7 +148,7 @@ def _gt(args) -> None:
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run}
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain}
 
 
 def main(argv: list[str] | None = None) -> int:
