@@ -163,7 +163,7 @@ def page() -> None:
         return
     st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
                                                source))
-    build, live = st.tabs(["Build", "Run"])
+    build, live, explain = st.tabs(["Build", "Run", "Explain"])
     left, right = build.columns([1, 2])
     show_svg(left, "Circuit", circuit, f"{arch}-circuit")
     show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
@@ -175,6 +175,8 @@ def page() -> None:
             build.caption(f"g(t) not shown: {err}")
     with live:
         run_page(source, state)
+    with explain:
+        explain_page()
 
 
 def run_page(source: str, state: str) -> None:
@@ -216,6 +218,110 @@ def run_page(source: str, state: str) -> None:
                        "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
         except ParseError as err:
             st.caption(f"gradient plot not shown: {err}")
+
+
+@st.cache_resource(show_spinner="Loading the trained models…")
+def models() -> dict:
+    """The shipped explainer models (read-only: never mutated)."""
+    from graphs.explainers import charrnn, sentiment, year
+    return {"sentiment": sentiment.load(), "year": year.load(), "chars": charrnn.load()}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def order_views(first: str, second: str) -> dict:
+    """Plots and scores of the two sentences through both sentiment models."""
+    from viz.plots import heatmap, probability_lines, projection
+    model = models()["sentiment"]
+    runs = {s: model.trajectory(s) for s in (first, second)}
+    return {"lines": probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()}),
+            "projection": projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()}),
+            "heatmaps": [heatmap(h, tokens, title=s) for s, (tokens, h, _) in runs.items()],
+            "scores": [model.classify(s) for s in (first, second)]}
+
+
+@st.cache_data(max_entries=8, show_spinner="Scoring every position…")
+def year_plot() -> str:
+    from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
+    from viz.plots import accuracy_by_position as bars
+    return bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS)
+
+
+def explain_page() -> None:
+    """The chapter's examples: order matters, parameter sharing, a character-level RNN."""
+    topic = st.radio("Example", ["Order matters", "“2009” in any position", "Character RNN"], horizontal=True,
+                     key="topic")
+    if topic == "Order matters":
+        order_matters()
+    elif topic.startswith("“2009”"):
+        year_anywhere()
+    else:
+        character_rnn()
+
+
+def order_matters() -> None:
+    st.markdown("The two sentences below use the same words. A **bag-of-words** model (the mean of the words' "
+                "embeddings) is *position invariant*: it must give both the same score. A **recurrent** net reads "
+                "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
+                "the “not” to the adjective it negates. Watch where the two sentences' P(positive) part ways.")
+    a, b = st.columns(2)
+    first = a.text_input("First sentence", "I am not sad, I'm happy.", key="first")
+    second = b.text_input("Second sentence", "I am sad, I'm not happy.", key="second")
+    try:
+        views = order_views(first, second)
+    except ParseError as err:
+        st.error(str(err))
+        return
+    for column, result in zip((a, b), views["scores"]):
+        rnn, bag = result["recurrent"], result["bag_of_words"]
+        column.metric("Recurrent net", rnn["label"], f"P(positive) = {rnn['p_positive']:.3f}", delta_color="off")
+        column.metric("Bag of words", bag["label"], f"P(positive) = {bag['p_positive']:.3f}", delta_color="off")
+    if sorted(first.lower().split()) == sorted(second.lower().split()) and first != second:
+        st.info("Same words, other order: the bag-of-words scores are equal by construction.")
+    st.image(views["lines"], width="stretch")
+    left, right = st.columns(2)
+    left.image(views["projection"], width="stretch")
+    for image in views["heatmaps"]:
+        right.image(image, width="stretch")
+
+
+def year_anywhere() -> None:
+    st.markdown("“I went to Nepal in 2009” and “In 2009, I went to Nepal”: a net with **separate weights for every "
+                "position** must learn the year at each place on its own; a **recurrent** net applies the same "
+                "weights at every step, so what it learned at one position serves at all of them. Both were "
+                "trained only on sentences whose year is the 2nd or the 6th word.")
+    st.image(year_plot(), width="stretch")
+    sentence = st.text_input("Try a sentence", "we visited paris with friends in 1987", key="year_text")
+    tokens = sentence.split()
+    if not tokens:
+        st.error("type a sentence with at least one word")
+        return
+    taggers = models()["year"]
+    shared, positional = taggers.shared_scores(tokens), taggers.positional_scores(tokens)
+    st.table({"word": tokens, "P(year), shared weights": [f"{p:.2f}" for p in shared],
+              "P(year), per-position weights": [f"{p:.2f}" for p in positional] + [""] * (len(tokens) - len(positional))})
+
+
+def character_rnn() -> None:
+    from viz.plots import loss_curves
+    from viz.textcolor import coloured_html
+    from graphs.explainers.charrnn import default_text, tracking_units
+    model = models()["chars"]
+    st.markdown("A character-level RNN trained on Python's own `textwrap.py`: it reads one character at a time "
+                "and predicts the next. Sample from it, and colour a text by one hidden unit to find units that "
+                "follow strings, brackets or indentation.")
+    a, b = st.columns([2, 1])
+    temperature = b.slider("Temperature", 0.1, 1.5, 0.6, key="temperature")
+    prefix = b.text_input("Start with", "def ", key="prefix")
+    try:
+        a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
+    except ParseError as err:
+        a.error(str(err))
+    b.image(loss_curves(model.history), width="stretch")
+    sample_text = default_text()[2000:3500]
+    found = tracking_units(model, sample_text)
+    st.caption("Best-matching units: " + "; ".join(f"{k}: unit {u} (|r| = {r:.2f})" for k, (u, r) in found.items()))
+    unit = int(st.number_input("Unit", 0, 63, found.get("inside a string", (0, 0))[0], key="unit"))
+    st.html(coloured_html(sample_text, model.hidden(sample_text)[:, unit]))
 
 
 if __name__ == "__main__":

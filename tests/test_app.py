@@ -41,7 +41,8 @@ def test_run_tab_shows_frames_heatmap_and_gradients(graphviz_dot):
     at = _app()
     assert at.slider(key="frame").value == 8   # "I am not sad, I'm happy." has 8 tokens
     images = _svg_images(at)
-    assert len(images) == 6   # circuit, unfolded, frame, heatmap, unit lines, gradient norms
+    # circuit, unfolded; frame, heatmap, unit lines, gradient norms; the explain tab's four plots
+    assert len(images) == 10
     frame_before = images[2]
     assert "h(8) = [" in frame_before   # the last frame carries every step's vector in its tooltips
     at.slider(key="frame").set_value(3).run()
@@ -72,3 +73,23 @@ def test_state_comes_from_and_goes_to_the_url(graphviz_dot):
     assert at.text_input(key="text").value == "hello there"
     at.slider(key="steps").set_value(3).run()
     assert at.query_params["steps"] == "3" and at.query_params["arch"] == "lstm"
+
+
+def test_explain_order_matters_shows_both_models(graphviz_dot):
+    at = _app()
+    metrics = {(m.label, m.value) for m in at.metric}
+    assert ("Recurrent net", "positive") in metrics and ("Recurrent net", "negative") in metrics
+    bag = [m for m in at.metric if m.label == "Bag of words"]
+    assert len(bag) == 2 and bag[0].value == bag[1].value   # the same words: the same score
+    at.text_input(key="first").set_value("").run()
+    assert not at.exception and any("at least one word" in e.value for e in at.error)
+
+
+def test_explain_year_and_character_pages(graphviz_dot):
+    at = _app()
+    at.radio(key="topic").set_value("“2009” in any position").run()
+    assert not at.exception and at.table
+    at.radio(key="topic").set_value("Character RNN").run()
+    assert not at.exception and at.code and at.code[0].value.startswith("def ")
+    at.slider(key="temperature").set_value(1.2).run()
+    assert not at.exception

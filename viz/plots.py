@@ -56,3 +56,63 @@ def gradient_norms(curves: dict[str, np.ndarray]) -> str:
     ax.set_ylabel("‖∂L/∂h(t)‖")
     ax.legend(fontsize=8)
     return _svg(fig)
+
+
+def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> str:
+    """P(positive) after each word, one line per sentence, each word written at its point."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for label, (tokens, p) in series.items():
+        steps = range(1, len(p) + 1)
+        line, = ax.plot(steps, p, marker="o", label=label)
+        for t, (token, value) in enumerate(zip(tokens, p), start=1):
+            ax.annotate(token, (t, value), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8,
+                        color=line.get_color())
+    ax.axhline(0.5, color="#999", lw=0.6, ls="--")
+    ax.set_ylim(-0.05, 1.12)
+    ax.set_xlabel("after word t")
+    ax.set_ylabel("P(positive)")
+    ax.legend(fontsize=8, loc="lower left")
+    return _svg(fig)
+
+
+def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> str:
+    """h(t) of several sentences projected on the two main directions of all their states (PCA)."""
+    stacked = np.concatenate([h for _, h in trajectories.values()])
+    centre = stacked.mean(axis=0)
+    _, _, directions = np.linalg.svd(stacked - centre, full_matrices=False)
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    for label, (tokens, h) in trajectories.items():
+        xy = (h - centre) @ directions[:2].T
+        line, = ax.plot(xy[:, 0], xy[:, 1], marker="o", label=label)
+        for token, (x, y) in zip(tokens, xy):
+            ax.annotate(token, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8, color=line.get_color())
+    ax.set_xlabel("first principal direction")
+    ax.set_ylabel("second principal direction")
+    ax.legend(fontsize=8)
+    return _svg(fig)
+
+
+def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...] = ()) -> str:
+    """Accuracy against the year's position, one bar group per model; trained positions shaded."""
+    fig, ax = plt.subplots(figsize=(8, 3))
+    width = 0.8 / len(scores)
+    for k, (label, values) in enumerate(scores.items()):
+        ax.bar(np.arange(1, len(values) + 1) + (k - (len(scores) - 1) / 2) * width, values, width, label=label)
+    for position in trained:
+        ax.axvspan(position + 0.5, position + 1.5, color="#fde68a", alpha=0.4, lw=0)
+    ax.set_xlabel("position of the year in the sentence (shaded: positions seen in training)")
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="lower right")
+    return _svg(fig)
+
+
+def loss_curves(history: dict[str, list[float]]) -> str:
+    """Training and validation loss per epoch."""
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for label, values in history.items():
+        ax.plot(range(1, len(values) + 1), values, marker=".", label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (nats per character)")
+    ax.legend(fontsize=8)
+    return _svg(fig)
