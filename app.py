@@ -19,36 +19,44 @@ CUSTOM = "(write your own)"
 MAX_ANIMATED_STEPS = 60
 
 
+def sequence_of(text: str, split: str, upload: tuple | None):
+    """The uploaded (name, bytes) sequence if any, else the typed text."""
+    from graphs.backends.data import from_file, from_text
+    return from_file(*upload) if upload else from_text(text, split)
+
+
 @st.cache_data(max_entries=16, show_spinner="Running…")
-def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int) -> tuple:
-    """(values as NumPy arrays, tokens) of the recurrence on the typed text."""
-    from graphs.backends.data import from_text
+def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
+               upload: tuple | None = None) -> tuple:
+    """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence."""
     from graphs.backends.session import run_sequence
-    session = run_sequence(source, from_text(text, split), backend=backend, hidden=hidden, seed=seed)
+    session = run_sequence(source, sequence_of(text, split, upload), backend=backend, hidden=hidden, seed=seed)
     values = {k: v.detach().numpy() if hasattr(v, "detach") else np.asarray(v) for k, v in session.result.values.items()}
     return values, session.tokens
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int) -> list[str]:
+def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
+               upload: tuple | None = None) -> list[str]:
     from viz.animate import frames, node_values
-    values, tokens = run_values(source, text, split, backend, hidden, seed)
+    values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
     unfolded = view(load(recurrence=source), "unfolded", len(tokens))
     return frames(unfolded, *node_values(unfolded, values))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str) -> str:
+def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
+                  upload: tuple | None = None) -> str:
     from viz.plots import gradient_norms
-    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state))
+    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state, upload))
 
 
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
-def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str) -> dict:
+def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
+                    upload: tuple | None = None) -> dict:
     from graphs.backends.bptt import gradient_norms, with_spectral_radius
-    from graphs.backends.data import from_text
     from graphs.backends.session import inputs_for, run_sequence
-    sequence = from_text(text, split)
+    sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
     params = session.result.params
     square = [k for k, v in params.items() if v.ndim == 2 and v.shape[0] == v.shape[1]]
@@ -89,6 +97,12 @@ def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = ()) ->
     if kind == "heatmap":
         return heatmap(states, list(tokens), title=units[0] if units else "h(t)")
     return unit_lines(states, list(units), list(tokens))
+
+
+@st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
+def animation_gif(dots: tuple[str, ...]) -> bytes:
+    from viz.animate import gif
+    return gif(list(dots))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -187,15 +201,18 @@ def run_page(source: str, state: str) -> None:
     backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")
     hidden = int(c.number_input("Hidden units", 1, 256, 8, key="hidden"))
     seed = int(d.number_input("Seed", 0, 10_000, 0, key="seed"))
+    file = st.file_uploader("…or upload numbers: a .npy or .csv of shape (T, units)", type=["npy", "csv"],
+                            key="sequence_file")
+    upload = (file.name, file.getvalue()) if file is not None else None
     try:
-        values, tokens = run_values(source, text, split, backend, hidden, seed)
+        values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
     except ParseError as err:
         st.error(str(err))
         return
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        dots = frame_dots(source, text, split, backend, hidden, seed)
+        dots = frame_dots(source, text, split, backend, hidden, seed, upload)
         frame = st.slider("Frame (steps computed)", 0, len(tokens), len(tokens), key="frame")
         picture = st.empty()
         if st.button("▶ Play", key="play"):
@@ -203,6 +220,12 @@ def run_page(source: str, state: str) -> None:
                 picture.image(svg_of(dots[k]), width="stretch")
                 time.sleep(0.35)
         picture.image(svg_of(dots[frame]), width="stretch")
+        downloads = st.columns(3)
+        downloads[0].download_button("Frame as SVG", svg_of(dots[frame]), f"frame-{frame}.svg", "image/svg+xml",
+                                     key="frame-svg")
+        if downloads[1].button("Prepare the animation (GIF)", key="make-gif"):
+            downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
+                                         key="gif")
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
@@ -213,7 +236,7 @@ def run_page(source: str, state: str) -> None:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")
     if "L" in values and state:
         try:
-            st.image(gradient_plot(source, text, split, hidden, seed, "L", state), width="stretch")
+            st.image(gradient_plot(source, text, split, hidden, seed, "L", state, upload), width="stretch")
             st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
                        "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
         except ParseError as err:
@@ -305,7 +328,8 @@ def character_rnn() -> None:
     from viz.plots import loss_curves
     from viz.textcolor import coloured_html
     from graphs.explainers.charrnn import default_text, tracking_units
-    model = models()["chars"]
+    model = st.session_state.get("user_chars") or models()["chars"]
+    train_on_upload()
     st.markdown("A character-level RNN trained on Python's own `textwrap.py`: it reads one character at a time "
                 "and predicts the next. Sample from it, and colour a text by one hidden unit to find units that "
                 "follow strings, brackets or indentation.")
@@ -322,6 +346,32 @@ def character_rnn() -> None:
     st.caption("Best-matching units: " + "; ".join(f"{k}: unit {u} (|r| = {r:.2f})" for k, (u, r) in found.items()))
     unit = int(st.number_input("Unit", 0, 63, found.get("inside a string", (0, 0))[0], key="unit"))
     st.html(coloured_html(sample_text, model.hidden(sample_text)[:, unit]))
+
+
+def train_on_upload() -> None:
+    """Train a character RNN on the user's own text, with a progress bar; any click elsewhere stops it."""
+    from graphs.explainers.charrnn import train
+    from graphs.limits import MAX_UPLOAD_BYTES
+    with st.expander("Train on your own text"):
+        upload = st.file_uploader("A text file (.txt, .py, .md)", type=["txt", "py", "md"], key="upload")
+        epochs = int(st.number_input("Epochs", 1, 50, 5, key="epochs"))
+        if upload is None or not st.button("Train", key="train"):
+            return
+        if upload.size > MAX_UPLOAD_BYTES:
+            st.error(f"the file is larger than {MAX_UPLOAD_BYTES:,} bytes")
+            return
+        text = upload.getvalue().decode("utf-8", errors="replace")
+        bar = st.progress(0.0, "Training… (press Stop at the top right, or change anything, to stop)")
+
+        def progress(epoch: int, train_loss: float, validation: float) -> None:
+            bar.progress((epoch + 1) / epochs, f"epoch {epoch + 1}/{epochs}: train {train_loss:.3f}, "
+                                               f"validation {validation:.3f}")
+        try:
+            st.session_state["user_chars"] = train(text, epochs=epochs, progress=progress)
+        except ParseError as err:
+            st.error(str(err))
+            return
+        st.success("Trained: the samples and colours below now come from your model.")
 
 
 if __name__ == "__main__":

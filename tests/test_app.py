@@ -93,3 +93,11 @@ def test_explain_year_and_character_pages(graphviz_dot):
     assert not at.exception and at.code and at.code[0].value.startswith("def ")
     at.slider(key="temperature").set_value(1.2).run()
     assert not at.exception
+
+
+def test_the_animation_downloads_as_a_gif(graphviz_dot):
+    at = _app()
+    before = len(at.get("download_button"))
+    at.button(key="make-gif").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == before + 1
