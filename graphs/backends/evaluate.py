@@ -52,12 +52,14 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                                 lambda e: _ev(e, params, ops, mode,
                                               lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
                    for name in block}
+        compiled = {name: _compile(hoisted[name], params, ops, mode) for name in block}
         trace: dict[str, list] = {name: [None] * steps for name in block}
         times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
         for t in times:
+            def lookup(r, t=t):
+                return _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes)
             for name in order:
-                trace[name][t] = _ev(hoisted[name], params, ops, mode,
-                                     lambda r: _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes))
+                trace[name][t] = compiled[name](lookup)
         for name in block:
             values[name] = ops.stack(trace[name])
         if traces is not None:
@@ -148,17 +150,32 @@ def _tree(graph, state, params, values, finals, ops, mode):
 
 def _ev(expr, params, ops, mode, lookup):
     """One expression's value; `lookup` gives each variable reference's value."""
+    return _compile(expr, params, ops, mode)(lookup)
+
+
+def _compile(expr, params, ops, mode):
+    """The expression as nested closures taking `lookup`: the tree is walked once, not at every step."""
     if isinstance(expr, Ref):
-        return lookup(expr)
+        return lambda lookup: lookup(expr)
     if isinstance(expr, Param):
-        return params[expr.name]
+        value = params[expr.name]
+        return lambda lookup: value
     if isinstance(expr, Num):
-        return expr.value
+        number = expr.value
+        return lambda lookup: number
     args = expr.args
     if expr.fn == "teacher_forcing":
-        return _ev(args[0] if mode == "train" else args[1], params, ops, mode, lookup)
+        return _compile(args[0] if mode == "train" else args[1], params, ops, mode)
     if expr.fn == "f":
-        joined = ops.OPS["concat"](*[_ev(a, params, ops, mode, lookup) for a in args[:-1]]) \
-            if len(args) > 2 else _ev(args[0], params, ops, mode, lookup)
-        return ops.OPS["tanh"](ops.OPS["matmul"](params[args[-1].name], joined))
-    return ops.OPS[expr.fn](*[_ev(a, params, ops, mode, lookup) for a in args])
+        joined = _compile(Call("concat", args[:-1]) if len(args) > 2 else args[0], params, ops, mode)
+        weight, matmul, tanh = params[args[-1].name], ops.OPS["matmul"], ops.OPS["tanh"]
+        return lambda lookup: tanh(matmul(weight, joined(lookup)))
+    fn = ops.OPS[expr.fn]
+    parts = [_compile(a, params, ops, mode) for a in args]
+    if len(parts) == 1:
+        (a,) = parts
+        return lambda lookup: fn(a(lookup))
+    if len(parts) == 2:
+        a, b = parts
+        return lambda lookup: fn(a(lookup), b(lookup))
+    return lambda lookup: fn(*[part(lookup) for part in parts])
