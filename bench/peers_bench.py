@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -70,14 +72,20 @@ def timed(code: str, steps: int, limit: float) -> float | None:
     imports = "\n".join(line for line in first_line if line.startswith(("import", "from")))
     body = "\n".join(line for line in first_line if not line.startswith(("import", "from")))
     program += imports + "\nt0 = time.perf_counter()\n" + body + "\nprint(time.perf_counter() - t0)\n"
+    # a session of its own, so that a peer's `dot` child is killed with it: an orphaned dot would go on
+    # eating the CPU and slow every later measurement
+    child = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
     try:
-        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=limit)
+        out, err = child.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return None
-    if done.returncode != 0:
-        print(f"    failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
+    if child.returncode != 0:
+        print(f"    failed: {err.strip().splitlines()[-1] if err.strip() else child.returncode}")
         return None
-    return float(done.stdout.strip().splitlines()[-1])
+    return float(out.strip().splitlines()[-1])
 
 
 def main() -> None:
