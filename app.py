@@ -12,6 +12,7 @@ from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
 from viz.dot import to_dot
+from viz.errors import point_at
 from viz.render import RenderError, render, render_svg
 from viz.share import query_from_state, state_from_query
 
@@ -174,6 +175,9 @@ def page() -> None:
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
     except ParseError as err:
         st.error(f"{err}")
+        pointer = point_at(source, err)
+        if pointer:
+            st.code(pointer, language=None)
         return
     st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
                                                source))

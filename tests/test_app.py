@@ -26,9 +26,10 @@ def test_tau_slider_changes_the_unfolded_view(graphviz_dot):
 
 def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
     at = _app()
-    at.text_area(key="source-elman").set_value("h = __import__('os')").run()
+    at.text_area(key="source-elman").set_value("input x\nh = tanh(Q @ x)").run()
     assert not at.exception
-    assert at.error and "line 1" in at.error[0].value
+    assert at.error and "line 2, col 10" in at.error[0].value
+    assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tanh(Q @ x)", "    |          ^"]
 
 
 def _svg_images(at) -> list[str]:

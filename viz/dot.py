@@ -14,7 +14,10 @@ def quote(text: str) -> str:
     >>> quote('a" [shape=none]')
     '"a\\\\" [shape=none]"'
     """
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    text = str(text)
+    if '"' in text or "\\" in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + text + '"'
 
 
 def attrs(values: dict[str, str]) -> str:
@@ -45,8 +48,14 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     positions = place(graph) if positioned else {}
     if values:
         scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
+    plain = {kind: " ".join(f"{k}={quote(v)}" for k, v in sorted(style.items())) for kind, style in NODE_STYLE.items()}
     for n in shown:
-        style = dict(NODE_STYLE[n.kind], label=n.label, tooltip=(tooltips or {}).get(n.id, _tooltip(n)))
+        tip = (tooltips or {}).get(n.id) or _tooltip(n)
+        if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
+            where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
+            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where} tooltip={quote(tip)}]")
+            continue
+        style = dict(NODE_STYLE[n.kind], label=n.label, tooltip=tip)
         if n.id in positions:
             x, y = positions[n.id]
             style["pos"] = f"{x},{y}!"
@@ -116,6 +125,7 @@ def _delay_words(delay: int) -> str:
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]]) -> list[str]:
     """Straight edges; parameter labels are placed as small text nodes at the midpoints."""
     lines = []
+    label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     for k, e in enumerate(edges):
         lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(_edge_style(e))}")
         label = _label(e)
@@ -123,6 +133,5 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             (x1, y1), (x2, y2) = positions[e.src], positions[e.dst]
             x, y = (x1 + x2) / 2, (y1 + y2) / 2
             x, y = (x + 8, y) if x1 == x2 else (x, y + 8)   # beside vertical edges, above horizontal ones
-            style = dict(NODE_STYLE["edge_label"], label=label, pos=f"{x:.1f},{y:.1f}!")
-            lines.append(f"  {quote(f'label:{k}')}{attrs(style)}")
+            lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines
