@@ -8,6 +8,9 @@ from .layout import place
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 
+LARGE = 2_000   # nodes; past this a drawing drops the tooltips that merely repeat the label
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string: user text can never close it or add attributes.
 
@@ -38,7 +41,7 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     lines = ["digraph unfold {"]
     graph_attrs = {"fontname": FONT, "bgcolor": "white", "label": title, "labelloc": "t"}
     if positioned:
-        graph_attrs.update(layout="neato", splines="false", outputorder="edgesfirst")
+        graph_attrs.update(layout="neato", splines="false")
     else:
         graph_attrs.update(rankdir="BT", nodesep="0.35", ranksep="0.45")
     lines.append("  graph" + attrs(graph_attrs))
@@ -49,13 +52,16 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     if values:
         scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
     plain = {kind: " ".join(f"{k}={quote(v)}" for k, v in sorted(style.items())) for kind, style in NODE_STYLE.items()}
+    # default tooltips only on small drawings: on big ones they cost a quarter of Graphviz's time
+    explain = len(shown) <= LARGE
     for n in shown:
-        tip = (tooltips or {}).get(n.id) or _tooltip(n)
+        tip = (tooltips or {}).get(n.id) or (_tooltip(n) if explain else "")
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
-            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where} tooltip={quote(tip)}]")
+            tail = f" tooltip={quote(tip)}" if tip else ""
+            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where}{tail}]")
             continue
-        style = dict(NODE_STYLE[n.kind], label=n.label, tooltip=tip)
+        style = dict(NODE_STYLE[n.kind], label=n.label, **({"tooltip": tip} if tip else {}))
         if n.id in positions:
             x, y = positions[n.id]
             style["pos"] = f"{x},{y}!"
