@@ -17,6 +17,7 @@ from viz.render import RenderError, render, render_svg
 from viz.share import query_from_state, state_from_query
 
 CUSTOM = "(write your own)"
+PAGES = ["Build", "Run", "Explain"]
 MAX_ANIMATED_STEPS = 60
 
 
@@ -124,11 +125,12 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
     buttons = column.columns(3)
     buttons[0].download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
     buttons[1].download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
-    try:
-        buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
-                                   key=f"{file_name}-png")
-    except RenderError:
-        pass
+    if buttons[2].button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
+        try:
+            buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
+                                       key=f"{file_name}-png")
+        except RenderError as err:
+            column.warning(str(err))
 
 
 def main() -> None:
@@ -145,8 +147,8 @@ def restore_from_url(names: list[str]) -> None:
     if st.session_state.get("restored"):
         return
     st.session_state["restored"] = True
-    shared = state_from_query(dict(st.query_params), names, 60)
-    defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy."}
+    shared = state_from_query(dict(st.query_params), names, 60, PAGES)
+    defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy.", "view": "Build"}
     for key, value in defaults.items():   # widgets below take their start values from here
         st.session_state[key] = shared.get(key, value)
     if "recurrence" in shared:
@@ -180,20 +182,22 @@ def page() -> None:
             st.code(pointer, language=None)
         return
     st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
-                                               source))
-    build, live, explain = st.tabs(["Build", "Run", "Explain"])
-    left, right = build.columns([1, 2])
-    show_svg(left, "Circuit", circuit, f"{arch}-circuit")
-    show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
+                                               source, st.session_state.get("view", "Build")))
+    # one page at a time (not st.tabs, which would compute all three on every change)
+    view = st.radio("Page", PAGES, horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
-    if state and tau <= MAX_GT_STEPS:
-        try:
-            build.latex(g_of_t(source, state, tau))
-        except ParseError as err:
-            build.caption(f"g(t) not shown: {err}")
-    with live:
+    if view == "Build":
+        left, right = st.columns([1, 2])
+        show_svg(left, "Circuit", circuit, f"{arch}-circuit")
+        show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
+        if state and tau <= MAX_GT_STEPS:
+            try:
+                st.latex(g_of_t(source, state, tau))
+            except ParseError as err:
+                st.caption(f"g(t) not shown: {err}")
+    elif view == "Run":
         run_page(source, state)
-    with explain:
+    else:
         explain_page()
 
 

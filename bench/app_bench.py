@@ -30,6 +30,7 @@ def main() -> None:
         t0 = time.perf_counter()
         at.slider(key="steps").set_value(5 + k).run()   # a τ not drawn before: nothing cached for it
         times["τ slider change"].append(time.perf_counter() - t0)
+        at.radio(key="view").set_value("Run").run()
         t0 = time.perf_counter()
         at.slider(key="frame").set_value(k % 8).run()
         times["frame change"].append(time.perf_counter() - t0)

@@ -4,9 +4,11 @@ from streamlit.testing.v1 import AppTest
 
 
 
-def _app():
-    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
-    return at.run()
+def _app(view: str = "Build"):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60).run()
+    if view != "Build":
+        at.radio(key="view").set_value(view).run()
+    return at
 
 
 def test_default_page_shows_both_views_and_g_of_t(graphviz_dot):
@@ -39,45 +41,44 @@ def _svg_images(at) -> list[str]:
 
 
 def test_run_tab_shows_frames_heatmap_and_gradients(graphviz_dot):
-    at = _app()
+    at = _app("Run")
     assert at.slider(key="frame").value == 8   # "I am not sad, I'm happy." has 8 tokens
     images = _svg_images(at)
-    # circuit, unfolded; frame, heatmap, unit lines, gradient norms; the explain tab's four plots
-    assert len(images) == 10
-    frame_before = images[2]
+    assert len(images) == 4   # frame, heatmap, unit lines, gradient norms
+    frame_before = images[0]
     assert "h(8) = [" in frame_before   # the last frame carries every step's vector in its tooltips
     at.slider(key="frame").set_value(3).run()
     assert not at.exception
-    frame_after = _svg_images(at)[2]
+    frame_after = _svg_images(at)[0]
     assert frame_after != frame_before and "step 3 of 8" in frame_after
 
 
 def test_empty_sequence_is_an_error_in_the_page(graphviz_dot):
-    at = _app()
+    at = _app("Run")
     at.text_input(key="text").set_value("").run()
     assert not at.exception
     assert any("no tokens" in e.value for e in at.error)
 
 
 def test_backends_switch_without_error(graphviz_dot):
-    at = _app()
+    at = _app("Run")
     at.radio(key="backend").set_value("torch").run()
     assert not at.exception and not at.error
 
 
 def test_state_comes_from_and_goes_to_the_url(graphviz_dot):
     at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
-    at.query_params.update({"arch": "lstm", "steps": "6", "text": "hello there"})
+    at.query_params.update({"arch": "lstm", "steps": "6", "text": "hello there", "view": "Run"})
     at.run()
     assert not at.exception and not at.error
     assert at.selectbox(key="arch").value == "lstm" and at.slider(key="steps").value == 6
-    assert at.text_input(key="text").value == "hello there"
+    assert at.text_input(key="text").value == "hello there" and at.radio(key="view").value == "Run"
     at.slider(key="steps").set_value(3).run()
     assert at.query_params["steps"] == "3" and at.query_params["arch"] == "lstm"
 
 
 def test_explain_order_matters_shows_both_models(graphviz_dot):
-    at = _app()
+    at = _app("Explain")
     metrics = {(m.label, m.value) for m in at.metric}
     assert ("Recurrent net", "positive") in metrics and ("Recurrent net", "negative") in metrics
     bag = [m for m in at.metric if m.label == "Bag of words"]
@@ -87,7 +88,7 @@ def test_explain_order_matters_shows_both_models(graphviz_dot):
 
 
 def test_explain_year_and_character_pages(graphviz_dot):
-    at = _app()
+    at = _app("Explain")
     at.radio(key="topic").set_value("“2009” in any position").run()
     assert not at.exception and at.table
     at.radio(key="topic").set_value("Character RNN").run()
@@ -97,8 +98,15 @@ def test_explain_year_and_character_pages(graphviz_dot):
 
 
 def test_the_animation_downloads_as_a_gif(graphviz_dot):
-    at = _app()
+    at = _app("Run")
     before = len(at.get("download_button"))
     at.button(key="make-gif").click().run()
     assert not at.exception
     assert len(at.get("download_button")) == before + 1
+
+
+def test_png_is_rendered_on_request(graphviz_dot):
+    at = _app()
+    before = len(at.get("download_button"))
+    at.button(key="elman-unfolded-make-png").click().run()
+    assert not at.exception and len(at.get("download_button")) == before + 1

@@ -36,6 +36,7 @@ SEQUENCES = [("empty text", ""), ("only spaces", "   "), ("binary garbage", "\x0
 @pytest.mark.parametrize("name, text", SEQUENCES, ids=[s[0] for s in SEQUENCES])
 def test_hostile_sequence(name, text, graphviz_dot):
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.radio(key="view").set_value("Run").run()
     at.text_input(key="text").set_value(text).run()
     assert not at.exception
     if text.strip(" "):

@@ -7,15 +7,17 @@ from graphs.limits import MAX_SOURCE_CHARS
 MAX_TEXT = 2_000
 
 
-def state_from_query(query: dict[str, str], choices: list[str], max_steps: int) -> dict:
-    """Widget values from a URL's query (arch, steps, text, recurrence); anything invalid is left out.
+def state_from_query(query: dict[str, str], choices: list[str], max_steps: int, pages: list[str] = ()) -> dict:
+    """Widget values from a URL's query (arch, steps, text, recurrence, view); anything invalid is left out.
 
     >>> state_from_query({"arch": "lstm", "steps": "7", "text": "hi", "evil": "x"}, ["lstm"], 60)
     {'arch': 'lstm', 'steps': 7, 'text': 'hi'}
-    >>> state_from_query({"arch": "nope", "steps": "1e9"}, ["lstm"], 60)
-    {}
+    >>> state_from_query({"arch": "nope", "steps": "1e9", "view": "Run"}, ["lstm"], 60, ["Build", "Run"])
+    {'view': 'Run'}
     """
     state: dict = {}
+    if query.get("view") in pages:
+        state["view"] = query["view"]
     if query.get("arch") in choices:
         state["arch"] = query["arch"]
     steps = query.get("steps", "")
@@ -28,9 +30,9 @@ def state_from_query(query: dict[str, str], choices: list[str], max_steps: int) 
     return state
 
 
-def query_from_state(arch: str, steps: int, text: str, source: str) -> dict[str, str]:
+def query_from_state(arch: str, steps: int, text: str, source: str, view: str = "Build") -> dict[str, str]:
     """Query parameters for the current page; the recurrence only when it differs from the catalog's."""
-    query = {"arch": arch, "steps": str(steps), "text": text[:MAX_TEXT]}
+    query = {"view": view, "arch": arch, "steps": str(steps), "text": text[:MAX_TEXT]}
     if arch not in CATALOG or source != CATALOG[arch].text:
         query["recurrence"] = source[:MAX_SOURCE_CHARS]
     return query
