@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import limits
-from .expr import Call, Expr, Num, Param, Ref, refs
+from .expr import Expr, Num, Param, Ref, refs
 from .ir import Graph
 from .ops import INFIX
 from .parse import ParseError

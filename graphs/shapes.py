@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import limits
-from .expr import Call, Expr, Num, Param, Ref
+from .expr import Expr, Num, Param, Ref
 from .ir import Graph
 from .parse import ParseError
 
