@@ -96,3 +96,11 @@ def test_cli_writes_every_frame_as_svg_and_a_gif(tmp_path, graphviz_dot):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [f"frame-000{k}.svg" for k in range(4)]
     assert (tmp_path / "a.gif").read_bytes().startswith(b"GIF8")
+
+
+def test_tree_inner_nodes_are_not_given_a_leafs_value():
+    graph = parse(CATALOG["recursive"].text)
+    seq = from_text("a b c d")
+    result = run(graph, {"x": seq.values, "y": seq.values}, hidden=3)
+    numbers, _ = node_values(unfold(graph, 4), result.values)
+    assert {"h@1", "h@4", "o@τ"} <= set(numbers) and not any(":" in k for k in numbers)

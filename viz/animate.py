@@ -26,8 +26,8 @@ def node_values(unfolded: Graph, values: dict, summary: str | int = "mean", samp
         data = np.asarray(values[n.name])
         if n.kind == "once":
             vector = data[sample]
-        elif n.step is None or not 1 <= n.step <= data.shape[0]:
-            continue
+        elif n.step is None or not 1 <= n.step <= data.shape[0] or n.id != f"{n.name}@{n.step}":
+            continue   # outside the sequence, or an inner node of a tree, whose value is not kept
         else:
             vector = data[n.step - 1, sample]
         numbers[n.id] = _summarise(vector, summary)
