@@ -203,7 +203,7 @@ def page() -> None:
 
 def run_page(source: str, state: str) -> None:
     """Type a sequence, run it, watch h(t) fill in on the unfolded graph."""
-    text = st.text_input("Sequence", key="text")
+    text = st.text_input("Sequence", key="text", max_chars=2_000)
     a, b, c, d = st.columns(4)
     split = a.radio("Split into", ["word", "char"], horizontal=True, key="split")
     backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")
