@@ -33,8 +33,7 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
     """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence."""
     from graphs.backends.session import run_sequence
     session = run_sequence(source, sequence_of(text, split, upload), backend=backend, hidden=hidden, seed=seed)
-    values = {k: v.detach().numpy() if hasattr(v, "detach") else np.asarray(v) for k, v in session.result.values.items()}
-    return values, session.tokens
+    return session.result.arrays(), session.tokens
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -33,17 +33,23 @@ def load(arch: str | None = None, recurrence: str | None = None, file: str | Pat
     return parse(load_text(arch, recurrence, file))
 
 
-def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
-    """A small text file's content, with a clear error for a missing, huge or binary file."""
+def read_bytes(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """A small file's bytes, with a clear error for a missing or huge file."""
     path = Path(path)
     try:
         if path.stat().st_size > limit:
             raise ParseError(f"{path.name} is larger than {limit:,} bytes")
-        return path.read_bytes().decode("utf-8")
+        return path.read_bytes()
     except OSError as err:
         raise ParseError(f"cannot read {path}: {err.strerror}") from None
+
+
+def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
+    """A small text file's content, with a clear error for a missing, huge or binary file."""
+    try:
+        return read_bytes(path, limit).decode("utf-8")
     except UnicodeDecodeError:
-        raise ParseError(f"{path.name} is not UTF-8 text") from None
+        raise ParseError(f"{Path(path).name} is not UTF-8 text") from None
 
 
 def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,

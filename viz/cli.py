@@ -8,7 +8,7 @@ from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 
-from .api import VIEWS, Diagram, load, load_text, read_text_file, view
+from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
 from .render import RenderError
 
 USER_ERROR = 2       # the input needs fixing (also argparse's own code)
@@ -96,15 +96,15 @@ def _run(args) -> None:
         sequence = data.from_numbers(args.numbers)
     else:
         path = Path(args.sequence_file)
-        sequence = data.from_file(path.name, _read_bytes(path))
-    weights = _read_bytes(Path(args.weights)) if args.weights else None
+        sequence = data.from_file(path.name, read_bytes(path))
+    weights = read_bytes(Path(args.weights)) if args.weights else None
     session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
                            hidden=args.hidden, seed=args.seed)
     if args.gif or args.frames:
         from .animate import frames, gif, node_values
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
-        numbers, tips = node_values(unfolded, {k: _numpy(v) for k, v in session.result.values.items()})
+        numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
         if args.gif:
             Path(args.gif).write_bytes(gif(dots))
@@ -114,20 +114,6 @@ def _run(args) -> None:
             for k, dot in enumerate(dots):
                 (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
     print(json.dumps(to_json_ready(session)))
-
-
-def _numpy(value):
-    return value.detach().numpy() if hasattr(value, "detach") else value
-
-
-def _read_bytes(path) -> bytes:
-    from graphs.limits import MAX_UPLOAD_BYTES
-    try:
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise ParseError(f"{path.name} is larger than {MAX_UPLOAD_BYTES:,} bytes")
-        return path.read_bytes()
-    except OSError as err:
-        raise ParseError(f"cannot read {path}: {err.strerror}") from None
 
 
 def _list(args) -> None:

@@ -19,6 +19,11 @@ class Run:
     params: dict      # parameter → array, as used
     shapes: Shapes
 
+    def arrays(self) -> dict:
+        """The values as NumPy arrays, whichever backend computed them."""
+        import numpy as np
+        return {k: np.asarray(v.detach() if hasattr(v, "detach") else v) for k, v in self.values.items()}
+
 
 def ops_for(backend: str):
     """The module of operations for a backend name."""

@@ -52,7 +52,6 @@ def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None 
 def to_json_ready(session: Session, sample: int = 0) -> dict:
     """Plain lists: each variable's per-step vectors (or its one vector if computed once), and the tokens."""
     values = {}
-    for name, data in session.result.values.items():
-        array = np.asarray(data.detach() if hasattr(data, "detach") else data)
+    for name, array in session.result.arrays().items():
         values[name] = array[sample].tolist() if array.ndim == 2 else array[:, sample].tolist()
     return {"tokens": list(session.tokens), "values": values}
