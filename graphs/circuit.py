@@ -38,7 +38,8 @@ def circuit(program: Program) -> Graph:
         bias = [p for p in params(eq.expr) if not any(p in e.params for e in edges if e.dst == name)]
         nodes.append(Node(name, name, _kind(name, eq.expr, recurrent), name, expr=eq.expr,
                           size=sizes.get(name, 0), note=" + ".join(bias)))
-    for name, direction in _delayed_reads(edges).items():
+    delayed = _delayed_reads(edges)
+    for name, direction in delayed.items():
         if name in equations:   # a delayed input (x[t-1]) reads zeros before the start: no node
             init = _init_node(name, direction, inits.get(name))
             nodes.append(init)
@@ -46,7 +47,7 @@ def circuit(program: Program) -> Graph:
     for name, eq in list(equations.items()) + list(leaves.items()):
         edges += [Edge(p, name, kind="param") for p in params(eq.expr)]
     for name in inits:
-        if name not in _delayed_reads(edges):
+        if name not in delayed:
             raise ParseError(f"'{name}' has an initial state but never reads its own past: "
                              f"use {name}[t-1] or drop the line", inits[name].line, 1)
     graph = Graph(tuple(nodes), tuple(_merge(edges)), tree=tree,

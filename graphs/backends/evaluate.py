@@ -111,7 +111,12 @@ def _at(r: Ref, t, values, trace, init, finals, once, steps, batch, ops, sizes):
     k = t + r.shift
     if 0 <= k < steps:
         return trace[r.name][k] if r.name in trace else values[r.name][k]
-    return init[r.name] if r.name in init else ops.zeros(batch, sizes[r.name])   # inputs pad with zeros
+    return _start(r.name, init, batch, ops, sizes)
+
+
+def _start(name, init, batch, ops, sizes):
+    """A value before the sequence starts (or after it ends): its initial state, or zeros for an input."""
+    return init[name] if name in init else ops.zeros(batch, sizes[name])
 
 
 def _shifted(r: Ref, values, init, once, steps, batch, ops, sizes):
@@ -125,7 +130,7 @@ def _shifted(r: Ref, values, init, once, steps, batch, ops, sizes):
     if r.shift == 0:
         return full
     k = abs(r.shift)
-    start = init[r.name] if r.name in init else ops.zeros(batch, sizes[r.name])
+    start = _start(r.name, init, batch, ops, sizes)
     if k >= steps:
         return ops.zeros(steps, batch, full.shape[-1]) + start
     pad = ops.broadcast(start + ops.zeros(1, batch, full.shape[-1]), (k, batch, full.shape[-1]))
