@@ -17,3 +17,4 @@ FUNCTIONS = {
 }
 LOSSES = {"cross_entropy", "mse"}
 ALL = set(INFIX) | set(FUNCTIONS) | {"neg"}
+EVALUATOR_ONLY = {"teacher_forcing", "f"}   # handled by the evaluator itself, not by a backend's table

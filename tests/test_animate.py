@@ -104,3 +104,14 @@ def test_tree_inner_nodes_are_not_given_a_leafs_value():
     result = run(graph, {"x": seq.values, "y": seq.values}, hidden=3)
     numbers, _ = node_values(unfold(graph, 4), result.values)
     assert {"h@1", "h@4", "o@τ"} <= set(numbers) and not any(":" in k for k in numbers)
+
+
+def test_summaries_mean_norm_or_a_unit():
+    graph, seq, result = _elman_run("a b")
+    unfolded = unfold(graph, 2)
+    h2 = result.values["h"][1, 0]
+    assert node_values(unfolded, result.values, "norm")[0]["h@2"] == float(np.linalg.norm(h2))
+    assert node_values(unfolded, result.values, 3)[0]["h@2"] == float(h2[3])
+    import pytest
+    with pytest.raises(ValueError, match="mean or norm"):
+        node_values(unfolded, result.values, "median")

@@ -100,3 +100,9 @@ def test_initial_state_zeros_trainable_or_given_changes_the_trace():
     np.testing.assert_allclose(base.values["h"][0, 0], np.tanh(xs[0, 0] @ U.T + b))
     np.testing.assert_allclose(learned.values["h"][0, 0], np.tanh(h0 @ W.T + xs[0, 0] @ U.T + b))
     np.testing.assert_allclose(handed.values["h"], learned.values["h"])
+
+
+def test_both_backends_implement_exactly_the_languages_operations():
+    from graphs.backends import numpy_ops, torch_ops
+    from graphs.ops import ALL, EVALUATOR_ONLY
+    assert set(numpy_ops.OPS) == set(torch_ops.OPS) == ALL - EVALUATOR_ONLY

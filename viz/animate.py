@@ -37,6 +37,8 @@ def node_values(unfolded: Graph, values: dict, summary: str | int = "mean", samp
 
 
 def _summarise(vector: np.ndarray, summary: str | int) -> float:
+    if summary not in SUMMARIES and not isinstance(summary, int):
+        raise ValueError(f"summarise a vector by {' or '.join(SUMMARIES)} or a unit's index, not {summary!r}")
     if summary == "mean":
         return float(vector.mean())
     if summary == "norm":
