@@ -2,9 +2,11 @@
 
     python bench/backend_bench.py [--rounds 5]
 
-Input 16, hidden 128; (batch 1, T 1,000) and (batch 64, T 200). Variants are interleaved over rounds with
-a pause between blocks (NumPy's BLAS threads keep spinning briefly after a matmul). Prints min and median
-ms and µs per step, and each variant's ratio to torch.nn.RNN.
+Input 16, hidden 128; (batch 1, T 1,000) and (batch 64, T 200). Our backends run in float64 (the default,
+in which they agree to 1e-9) and in float32, the precision torch's modules use. Every variant keeps the
+hidden state of every step, as torch.nn.RNN does. Variants are interleaved over rounds with a pause between
+blocks (NumPy's BLAS threads keep spinning briefly after a matmul). Prints min and median ms and µs per
+step, each variant's ratio to torch.nn.RNN, and the ratios the targets name, at equal precision.
 """
 from __future__ import annotations
 
@@ -27,37 +29,47 @@ INPUT, HIDDEN = 16, 128
 
 
 def variants(kind: str, batch: int, steps: int) -> dict:
+    """name → a function running one forward pass; every variant keeps the states of all steps."""
     torch.manual_seed(0)
     module = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[kind](INPUT, HIDDEN)
     converted = convert({k: v.detach().double().numpy() for k, v in module.state_dict().items()})
     graph = parse(converted.text)
     xs32 = torch.randn(steps, batch, INPUT)
-    xs = xs32.double().numpy()
-    params32 = {k: torch.tensor(v, dtype=torch.float64) for k, v in converted.params.items()}
-    out = {
-        "ours numpy (IR)": lambda: run(graph, {"x": xs}, params=converted.params),
-        "ours torch (IR)": lambda: run(graph, {"x": xs}, params=params32, backend="torch"),
-        f"torch.nn.{kind.upper()}": lambda: module(xs32),
-    }
+    out = {}
+    for dtype in ("float64", "float32"):
+        xs = xs32.numpy().astype(dtype)
+        tensors = {k: torch.tensor(v, dtype=getattr(torch, dtype)) for k, v in converted.params.items()}
+        out[f"ours numpy {dtype}"] = lambda xs=xs, dtype=dtype: run(graph, {"x": xs}, params=converted.params,
+                                                                     dtype=dtype)
+        out[f"ours torch {dtype}"] = lambda xs=xs, tensors=tensors, dtype=dtype: run(
+            graph, {"x": xs}, params=tensors, backend="torch", dtype=dtype)
+    out[f"torch.nn.{kind.upper()}"] = lambda: module(xs32)
     if kind == "rnn":
         p = converted.params
-        Wi, Wh, b = p["Wi0"], p["Wh0"], p["bi0"] + p["bh0"]
-
-        def numpy_loop():
-            h = np.zeros((batch, HIDDEN))
-            for t in range(steps):
-                h = np.tanh(xs[t] @ Wi.T + h @ Wh.T + b)
-            return h
+        for dtype in ("float64", "float32"):
+            out[f"hand NumPy {dtype}"] = _numpy_loop(xs32.numpy().astype(dtype), *(a.astype(dtype) for a in (
+                p["Wi0"], p["Wh0"], p["bi0"] + p["bh0"])))
         cell = torch.nn.RNNCell(INPUT, HIDDEN)
 
         def cell_loop():
-            h = torch.zeros(batch, HIDDEN)
+            h, states = torch.zeros(batch, HIDDEN), []
             for t in range(steps):
                 h = cell(xs32[t], h)
-            return h
-        out["hand NumPy loop"] = numpy_loop
+                states.append(h)
+            return torch.stack(states)
         out["nn.RNNCell loop"] = cell_loop
     return out
+
+
+def _numpy_loop(xs, Wi, Wh, b):
+    """The Elman recurrence written by hand, as a NumPy user would."""
+    def loop():
+        h, states = np.zeros((xs.shape[1], HIDDEN), dtype=xs.dtype), []
+        for x in xs:
+            h = np.tanh(x @ Wi.T + h @ Wh.T + b)
+            states.append(h)
+        return np.stack(states)
+    return loop
 
 
 def main() -> None:
@@ -76,12 +88,16 @@ def main() -> None:
                     t0 = time.perf_counter()
                     f()
                     times[name].append(time.perf_counter() - t0)
-            reference = min(times[f"torch.nn.{kind.upper()}"])
+            best = {name: min(ts) for name, ts in times.items()}
+            reference = best[f"torch.nn.{kind.upper()}"]
             print(f"{kind.upper()}  batch {batch}, T {steps}, input {INPUT}, hidden {HIDDEN}")
             for name, ts in times.items():
-                print(f"  {name:<18} min {min(ts) * 1e3:8.2f} ms  median {statistics.median(ts) * 1e3:8.2f} ms  "
-                      f"{min(ts) / steps * 1e6:7.1f} µs/step  ×{min(ts) / reference:5.2f} of torch.nn.{kind.upper()}")
-
+                print(f"  {name:<20} min {best[name] * 1e3:8.2f} ms  median {statistics.median(ts) * 1e3:8.2f} ms  "
+                      f"{best[name] / steps * 1e6:7.1f} µs/step  ×{best[name] / reference:5.2f} of torch.nn.{kind.upper()}")
+            if kind == "rnn":
+                for dtype in ("float64", "float32"):
+                    print(f"  {dtype}: ours numpy / hand NumPy ×{best[f'ours numpy {dtype}'] / best[f'hand NumPy {dtype}']:.2f}"
+                          f"   ours torch / nn.RNNCell loop ×{best[f'ours torch {dtype}'] / best['nn.RNNCell loop']:.2f}")
 
 if __name__ == "__main__":
     main()

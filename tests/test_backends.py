@@ -24,6 +24,43 @@ def test_numpy_and_torch_agree_on_every_catalog_entry(name, mode):
         np.testing.assert_allclose(a.values[key], b.values[key].numpy(), rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_float32_runs_stay_in_float32_and_agree_with_float64(name, backend):
+    graph = parse(CATALOG[name].text)
+    inputs = _inputs(graph)
+    exact = run(graph, inputs, steps=7, hidden=5).values
+    single = run(graph, inputs, backend=backend, steps=7, hidden=5, dtype="float32").values
+    for key, value in single.items():
+        assert str(value.dtype).endswith("float32"), key
+        np.testing.assert_allclose(np.asarray(value), exact[key], rtol=1e-4, atol=1e-4)
+
+
+def test_a_sum_is_regrouped_so_the_loop_adds_once_per_step():
+    text = "input x\nparam U, W, b, c\nh = tanh(U @ x + b + W @ h[t-1] + c)"
+    graph, xs = parse(text), np.random.default_rng(4).normal(size=(6, 2, 3))
+    adds = []
+
+    class CountingOps(dict):   # counts the additions done inside the time loop (on one step's arrays)
+        def __getitem__(self, key):
+            fn = dict.__getitem__(self, key)
+            if key != "add":
+                return fn
+            return lambda a, b: (adds.append(np.ndim(a)), fn(a, b))[1]
+    from graphs.backends import numpy_ops
+    original = numpy_ops.OPS
+    numpy_ops.OPS = CountingOps(original)
+    try:
+        result = run(graph, {"x": xs}, hidden=4)
+    finally:
+        numpy_ops.OPS = original
+    assert adds.count(2) == 6   # one addition of (batch, units) arrays per step
+    p, h = result.params, np.zeros((2, 4))
+    for t in range(6):
+        h = np.tanh(xs[t] @ p["U"].T + p["b"] + h @ p["W"].T + p["c"])
+        np.testing.assert_allclose(result.values["h"][t], h, atol=1e-12)
+
+
 def test_elman_matches_a_hand_written_loop():
     graph = parse(CATALOG["driven"].text)
     xs = np.random.default_rng(1).normal(size=(9, 2, 3))
@@ -70,6 +107,7 @@ def test_time_delay_net_pads_the_past_with_zeros():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"backend": "jax"}, "unknown backend"),
+    ({"dtype": "float16"}, "unknown dtype"),
     ({"hidden": 0}, "hidden size"),
     ({"params": {}}, "missing"),
 ])

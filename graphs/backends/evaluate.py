@@ -52,14 +52,15 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                                 lambda e: _ev(e, params, ops, mode,
                                               lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
                    for name in block}
-        compiled = {name: _compile(hoisted[name], params, ops, mode) for name in block}
         trace: dict[str, list] = {name: [None] * steps for name in block}
+
+        def reader(r: Ref):
+            return _reader(r, values, trace, init, finals, once, steps, batch, ops, sizes)
+        compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in order]
         times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
         for t in times:
-            def lookup(r, t=t):
-                return _at(r, t, values, trace, init, finals, once, steps, batch, ops, sizes)
-            for name in order:
-                trace[name][t] = compiled[name](lookup)
+            for out, step in compiled:
+                out[t] = step(t)
         for name in block:
             values[name] = ops.stack(trace[name])
         if traces is not None:
@@ -72,16 +73,47 @@ def _hoist(expr, keep: set[str], values: dict, compute):
 
     Each such part becomes a reference to a precomputed (T, batch, units) array, so the time loop does
     only the work that depends on the loop's own past. Parts reading `keep` (the loop's members and
-    values computed once) or a special index stay in the loop.
+    values computed once) or a special index stay in the loop. A sum's terms are regrouped, so that
+    `U @ x + b + W @ h[t-1] + c` costs one addition per step, not two.
     """
     if not isinstance(expr, Call):
         return expr
-    found = refs(expr)
-    if found and not any(r.name in keep or r.index for r in found) and expr.fn != "teacher_forcing":
+    if _loop_free(expr, keep):
         name = f"__hoisted{len(values)}"   # not a legal user name: user names cannot start with __
         values[name] = compute(expr)
         return Ref(name)
+    if expr.fn == "add":
+        terms = _terms(expr)
+        free = [a for a in terms if _reads_no(a, keep)]
+        if len(free) > 1 and _loop_free(_sum(free), keep):
+            rest = [a for a in terms if not any(a is f for f in free)]
+            return _sum([_hoist(_sum(free), keep, values, compute)] + [_hoist(a, keep, values, compute) for a in rest])
     return Call(expr.fn, tuple(_hoist(a, keep, values, compute) for a in expr.args))
+
+
+def _reads_no(expr, keep: set[str]) -> bool:
+    """Reads no loop member, value computed once or special index (it may read nothing at all)."""
+    return not any(r.name in keep or r.index for r in refs(expr))
+
+
+def _loop_free(expr, keep: set[str]) -> bool:
+    """A part worth computing for all steps at once: it reads some sequence, and nothing of the loop."""
+    return (isinstance(expr, Call) and bool(refs(expr)) and _reads_no(expr, keep)
+            and expr.fn != "teacher_forcing")
+
+
+def _terms(expr) -> list:
+    """The terms of a chain of additions, in order."""
+    if isinstance(expr, Call) and expr.fn == "add":
+        return [t for a in expr.args for t in _terms(a)]
+    return [expr]
+
+
+def _sum(terms: list):
+    total = terms[0]
+    for term in terms[1:]:
+        total = Call("add", (total, term))
+    return total
 
 
 def _order(block: list[str], inner) -> list[str]:
@@ -102,16 +134,19 @@ def _initial(node, params, inputs, batch, ops, size):
     return ops.zeros(batch, size)
 
 
-def _at(r: Ref, t, values, trace, init, finals, once, steps, batch, ops, sizes):
-    """A reference's value at step t, inside a loop."""
+def _reader(r: Ref, values, trace, init, finals, once, steps, batch, ops, sizes):
+    """A function t → the reference's value at step t, inside a loop; the lookups are done once, here."""
     if r.name in once:
-        return values[r.name]
+        value = values[r.name]
+        return lambda t: value
     if r.index == FINAL:
-        return finals.get(r.name, values[r.name][steps - 1])
-    k = t + r.shift
-    if 0 <= k < steps:
-        return trace[r.name][k] if r.name in trace else values[r.name][k]
-    return _start(r.name, init, batch, ops, sizes)
+        return lambda t: finals.get(r.name, values[r.name][steps - 1])
+    source = trace[r.name] if r.name in trace else values[r.name]
+    k = r.shift
+    if k == 0:
+        return lambda t: source[t]
+    start = _start(r.name, init, batch, ops, sizes)
+    return lambda t: source[t + k] if 0 <= t + k < steps else start
 
 
 def _start(name, init, batch, ops, sizes):
@@ -154,33 +189,40 @@ def _tree(graph, state, params, values, finals, ops, mode):
 
 
 def _ev(expr, params, ops, mode, lookup):
-    """One expression's value; `lookup` gives each variable reference's value."""
-    return _compile(expr, params, ops, mode)(lookup)
+    """One expression's value for the whole sequence; `lookup` gives each variable reference's value."""
+    return _compile(expr, params, ops, mode, lambda r: lambda t: lookup(r))(None)
 
 
-def _compile(expr, params, ops, mode):
-    """The expression as nested closures taking `lookup`: the tree is walked once, not at every step."""
+def _compile(expr, params, ops, mode, reader):
+    """The expression as nested closures taking the step t: the tree is walked once, not at every step.
+
+    reader(ref) gives a function t → that reference's value.
+    """
     if isinstance(expr, Ref):
-        return lambda lookup: lookup(expr)
+        return reader(expr)
     if isinstance(expr, Param):
         value = params[expr.name]
-        return lambda lookup: value
+        return lambda t: value
     if isinstance(expr, Num):
         number = expr.value
-        return lambda lookup: number
+        return lambda t: number
     args = expr.args
     if expr.fn == "teacher_forcing":
-        return _compile(args[0] if mode == "train" else args[1], params, ops, mode)
+        return _compile(args[0] if mode == "train" else args[1], params, ops, mode, reader)
     if expr.fn == "f":
-        joined = _compile(Call("concat", args[:-1]) if len(args) > 2 else args[0], params, ops, mode)
-        weight, matmul, tanh = params[args[-1].name], ops.OPS["matmul"], ops.OPS["tanh"]
-        return lambda lookup: tanh(matmul(weight, joined(lookup)))
+        joined = _compile(Call("concat", args[:-1]) if len(args) > 2 else args[0], params, ops, mode, reader)
+        weight_t, tanh = ops.transpose(params[args[-1].name]), ops.OPS["tanh"]
+        return lambda t: tanh(joined(t) @ weight_t)
+    if expr.fn == "matmul" and isinstance(args[0], Param):
+        # v @ Wᵀ with Wᵀ made contiguous once per run, not transposed at every step
+        weight_t, vector = ops.transpose(params[args[0].name]), _compile(args[1], params, ops, mode, reader)
+        return lambda t: vector(t) @ weight_t
     fn = ops.OPS[expr.fn]
-    parts = [_compile(a, params, ops, mode) for a in args]
+    parts = [_compile(a, params, ops, mode, reader) for a in args]
     if len(parts) == 1:
         (a,) = parts
-        return lambda lookup: fn(a(lookup))
+        return lambda t: fn(a(t))
     if len(parts) == 2:
         a, b = parts
-        return lambda lookup: fn(a(lookup), b(lookup))
-    return lambda lookup: fn(*[part(lookup) for part in parts])
+        return lambda t: fn(a(t), b(t))
+    return lambda t: fn(*[part(t) for part in parts])

@@ -11,7 +11,7 @@ def _softmax(a):
 
 def _concat(parts):
     """Join along units; leading (time, batch) dimensions broadcast, so a once-value joins a sequence."""
-    parts = [np.asarray(p, dtype=np.float64) for p in parts]
+    parts = [np.asarray(p) for p in parts]
     lead = np.broadcast_shapes(*(p.shape[:-1] for p in parts))
     return np.concatenate([np.broadcast_to(p, lead + p.shape[-1:]) for p in parts], axis=-1)
 
@@ -27,12 +27,22 @@ OPS = {
 }
 
 
-def asarray(data):
-    return np.asarray(data, dtype=np.float64)
+DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
-def zeros(*shape):
-    return np.zeros(shape)
+def asarray(data, dtype: str):
+    if type(data).__module__.startswith("torch"):
+        data = data.detach().numpy()
+    return np.asarray(data, dtype=DTYPES[dtype])
+
+
+def zeros(shape, dtype: str):
+    return np.zeros(shape, dtype=DTYPES[dtype])
+
+
+def transpose(weight):
+    """Wᵀ laid out in memory for `v @ Wᵀ` (a vector stays as it is)."""
+    return np.ascontiguousarray(weight.T)
 
 
 def stack(parts):

@@ -1,4 +1,4 @@
-"""The same operations on torch tensors (float64), so that autograd gives BPTT for free."""
+"""The same operations on torch tensors, so that autograd gives BPTT for free."""
 import torch
 
 EPS = 1e-12
@@ -20,14 +20,23 @@ OPS = {
 }
 
 
-def asarray(data):
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
+
+
+def asarray(data, dtype: str):
+    """A tensor of dtype; a tensor of that dtype already is returned as it is (autograd leaves stay leaves)."""
     if isinstance(data, torch.Tensor):
-        return data.to(torch.float64)
-    return torch.as_tensor(data, dtype=torch.float64)
+        return data.to(DTYPES[dtype])
+    return torch.as_tensor(data, dtype=DTYPES[dtype])
 
 
-def zeros(*shape):
-    return torch.zeros(shape, dtype=torch.float64)
+def zeros(shape, dtype: str):
+    return torch.zeros(shape, dtype=DTYPES[dtype])
+
+
+def transpose(weight):
+    """Wᵀ laid out in memory for `v @ Wᵀ` (a vector stays as it is); autograd flows through the copy."""
+    return weight.T.contiguous() if weight.dim() == 2 else weight
 
 
 def stack(parts):
