@@ -1,5 +1,9 @@
 """Unfolded Elman RNN to SVG: Unfold vs torchview and torchviz on the equivalent RNNCell loop.
 
+Unfold is timed through its API, `viz.diagram(...).render("svg")`, as a user exports a drawing: Graphviz
+draws up to 2,000 nodes, and bigger unfolded graphs are written directly (bench/unfold_bench.py compares
+the two writers).
+
     pip install -r bench/requirements.txt
     python bench/peers_bench.py [--steps 10 100 1000 10000] [--limit 60] [--rounds 3]
 
@@ -23,21 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CASES = {
     "unfold": """
-from graphs import parse
-from graphs.catalog import CATALOG
-from graphs.unfold import unfold
-from viz.dot import to_dot
-from viz.render import render_svg
-render_svg(to_dot(unfold(parse(CATALOG["elman"].text), STEPS)), timeout=10_000)
+from viz import diagram
+diagram("elman", "unfolded", STEPS).render("svg")
 """,
     "unfold, params as nodes": """
-from graphs import parse
-from graphs.catalog import CATALOG
-from graphs.unfold import unfold
-from viz.dot import to_dot
-from viz.render import render_svg
-graph = unfold(parse(CATALOG["elman"].text), STEPS, param_nodes=True)
-render_svg(to_dot(graph, param_nodes=True), timeout=10_000)
+from viz import diagram
+diagram("elman", "unfolded", STEPS, param_nodes=True).render("svg")
 """,
     "torchview": """
 import torch

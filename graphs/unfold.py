@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import limits
 from .ir import PER_STEP_KINDS, Edge, Graph, Node
+from .nogc import paused_gc
 from .parse import ParseError
 
 GAP = "…"
@@ -24,7 +25,8 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
     else:
         shown = {s: str(s) for s in range(1, steps + 1)}
         gaps = []
-    return _unfold(graph, shown, gaps, steps, param_nodes, with_ends=True)
+    with paused_gc():
+        return _unfold(graph, shown, gaps, steps, param_nodes, with_ends=True)
 
 
 def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
@@ -75,27 +77,28 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     if with_ends:
         nodes += _end_nodes(graph, steps)
     seen: set[tuple[str, str]] = set()
+    # what each edge needs, worked out once rather than at every step
+    plan = [(e, graph.node(e.src).kind == "once", f"{e.src}[{'0' if e.delay > 0 else 'end'}]")
+            for e in flows if e.kind != "final"]
     for step in shown:
-        for e in flows:
-            if e.kind == "final":
-                continue
-            src_col = place(step - e.delay)
-            init = f"{e.src}[{'0' if e.delay > 0 else 'end'}]"
-            if graph.node(e.src).kind == "once":
+        for e, from_once, init in plan:
+            dst = f"{e.dst}@{step}"
+            src_col = str(step - e.delay) if step - e.delay in shown else place(step - e.delay)
+            if from_once:
                 if not with_ends:
                     continue
-                pair = (f"{e.src}@τ", f"{e.dst}@{step}")
+                src = f"{e.src}@τ"
             elif src_col is not None:
-                pair = (f"{e.src}@{src_col}", f"{e.dst}@{step}")
+                src = f"{e.src}@{src_col}"
             elif with_ends and init in init_ids:
-                pair = (init, f"{e.dst}@{step}")
+                src = init
             else:
                 continue   # an input read before the start is zero padding: nothing to draw
-            edges.append(Edge(*pair, params=e.params, kind=e.kind))
-            if e.delay:   # the same edge leaving toward a hidden step ends at that gap's "…"
+            edges.append(Edge(src, dst, params=e.params, kind=e.kind))
+            if e.delay and step + e.delay not in shown:   # leaving toward a hidden step: ends at its gap's "…"
                 dst_col = place(step + e.delay)
-                if dst_col and dst_col.startswith(GAP) and (pair[1], dst_col) not in seen:
-                    seen.add((pair[1], dst_col))
+                if dst_col and dst_col.startswith(GAP) and (dst, dst_col) not in seen:
+                    seen.add((dst, dst_col))
                     edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
     if with_ends:
         edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,

@@ -23,10 +23,9 @@ def text_on(value: float, scale: float) -> str:
     return "white" if scale and abs(value / scale) > 0.6 else "black"
 
 
-def legend_lines(scale: float, positions: dict[str, tuple[float, float]]) -> list[str]:
-    """DOT lines for five swatches from -scale to +scale, below the drawing when it is positioned."""
-    from .dot import attrs, quote
-    lines = []
+def legend(scale: float, positions: dict[str, tuple[float, float]]) -> list[tuple[str, dict[str, str]]]:
+    """Five swatches from -scale to +scale as (id, attributes), placed below the drawing when it is positioned."""
+    swatches = []
     bottom = min((y for _, y in positions.values()), default=0.0) - 60
     for k, fraction in enumerate((-1.0, -0.5, 0.0, 0.5, 1.0)):
         value = fraction * scale
@@ -35,5 +34,11 @@ def legend_lines(scale: float, positions: dict[str, tuple[float, float]]) -> lis
                  "height": "0.25", "fontsize": "9", "tooltip": "colour scale"}
         if positions:
             style["pos"] = f"{k * 48:.1f},{bottom:.1f}!"
-        lines.append(f"  {quote(f'legend:{k}')}{attrs(style)}")
-    return lines
+        swatches.append((f"legend:{k}", style))
+    return swatches
+
+
+def legend_lines(scale: float, positions: dict[str, tuple[float, float]]) -> list[str]:
+    """DOT lines for the legend's swatches."""
+    from .dot import attrs, quote
+    return [f"  {quote(name)}{attrs(style)}" for name, style in legend(scale, positions)]

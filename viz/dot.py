@@ -4,7 +4,7 @@ from __future__ import annotations
 from graphs.ir import Edge, Graph, Node
 
 from . import colors
-from .layout import place
+from .layout import label_position, place
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 
@@ -55,21 +55,16 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     # default tooltips only on small drawings: on big ones they cost a quarter of Graphviz's time
     explain = len(shown) <= LARGE
     for n in shown:
-        tip = (tooltips or {}).get(n.id) or (_tooltip(n) if explain else "")
+        tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
             tail = f" tooltip={quote(tip)}" if tip else ""
             lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where}{tail}]")
             continue
-        style = dict(NODE_STYLE[n.kind], label=n.label, **({"tooltip": tip} if tip else {}))
+        style = node_style(n, tip, values, muted, scale)
         if n.id in positions:
             x, y = positions[n.id]
             style["pos"] = f"{x},{y}!"
-        if values and n.id in values:
-            style.update(style="filled", fillcolor=colors.diverging(values[n.id], scale),
-                         fontcolor=colors.text_on(values[n.id], scale))
-        if n.id in muted:
-            style.update(MUTED)
         lines.append(f"  {quote(n.id)}{attrs(style)}")
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
@@ -83,17 +78,28 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     return "\n".join(lines) + "\n"
 
 
-def _tooltip(n: Node) -> str:
+def node_style(n: Node, tip: str, values: dict | None, muted, scale: float | None) -> dict[str, str]:
+    """A node's attributes: its kind's style, coloured by its value or greyed when muted."""
+    style = dict(NODE_STYLE[n.kind], label=n.label, **({"tooltip": tip} if tip else {}))
+    if values and n.id in values:
+        style.update(style="filled", fillcolor=colors.diverging(values[n.id], scale),
+                     fontcolor=colors.text_on(values[n.id], scale))
+    if n.id in muted:
+        style.update(MUTED)
+    return style
+
+
+def tooltip(n: Node) -> str:
     words = {"init": f"initial state: {n.note}", "param": "parameter, shared by every step"}
     extra = words.get(n.kind, f"+ {n.note}" if n.note else "")
     return f"{n.label} ({n.kind}{', ' + extra if extra else ''})"
 
 
-def _label(e: Edge) -> str:
+def edge_label(e: Edge) -> str:
     return ", ".join(e.params) + EDGE_STYLE[e.kind].get("label_suffix", "")
 
 
-def _edge_style(e: Edge) -> dict[str, str]:
+def edge_style(e: Edge) -> dict[str, str]:
     return {k: v for k, v in EDGE_STYLE[e.kind].items() if k != "label_suffix"}
 
 
@@ -101,8 +107,8 @@ def _circuit_edges(edges: list[Edge]) -> list[str]:
     """Edges of a circuit: a delayed edge passes through a black square (the book's delay mark)."""
     lines = []
     for e in edges:
-        style = _edge_style(e)
-        label = _label(e)
+        style = edge_style(e)
+        label = edge_label(e)
         if e.delay:
             square = f"delay:{e.src}:{e.dst}:{e.delay}"
             when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
@@ -133,11 +139,9 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     for k, e in enumerate(edges):
-        lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(_edge_style(e))}")
-        label = _label(e)
+        lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(edge_style(e))}")
+        label = edge_label(e)
         if label and e.src in positions and e.dst in positions:
-            (x1, y1), (x2, y2) = positions[e.src], positions[e.dst]
-            x, y = (x1 + x2) / 2, (y1 + y2) / 2
-            x, y = (x + 8, y) if x1 == x2 else (x, y + 8)   # beside vertical edges, above horizontal ones
+            x, y = label_position(positions[e.src], positions[e.dst])
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines

@@ -1,0 +1,87 @@
+"""The direct SVG writer for big unfolded graphs draws what Graphviz draws, where Graphviz draws it."""
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from graphs import parse
+from graphs.catalog import CATALOG
+from graphs.unfold import unfold
+from viz import Diagram
+from viz.dot import LARGE, to_dot
+from viz.render import render_svg
+from viz.svg import suits, to_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _translate(element) -> tuple[float, float]:
+    found = re.search(r"translate\(([-\d.]+)[ ,]([-\d.]+)\)", element.get("transform", ""))
+    return (float(found[1]), float(found[2])) if found else (0.0, 0.0)
+
+
+def _centres(svg: str) -> dict[str, tuple[float, float, float]]:
+    """Node id → (x, y, half width) in the drawing's coordinates, from Graphviz's SVG or ours."""
+    found = {}
+
+    def walk(element, dx, dy):
+        tx, ty = _translate(element)
+        dx, dy = dx + tx, dy + ty
+        if element.get("class") == "node":
+            title = element.find(SVG + "title")
+            name = title.text if element.get("id", "").startswith("node") else element.get("id")
+            shape = next((s for s in element.iter() if s.tag in (SVG + "ellipse", SVG + "circle")), None)
+            if shape is not None:
+                half = float(shape.get("rx") or shape.get("r"))
+                found[name] = (float(shape.get("cx")) + dx, float(shape.get("cy")) + dy, half)
+        for child in element:
+            walk(child, dx, dy)
+    walk(ET.fromstring(svg), 0.0, 0.0)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CATALOG if not parse(CATALOG[n].text).tree))
+@pytest.mark.parametrize("param_nodes", [False, True])
+def test_nodes_sit_where_graphviz_puts_them_and_are_as_big(name, param_nodes, graphviz_dot):
+    graph = unfold(parse(CATALOG[name].text), 6, param_nodes=param_nodes)
+    ours, theirs = _centres(to_svg(graph, param_nodes=param_nodes)), _centres(render_svg(to_dot(graph, param_nodes=param_nodes)))
+    assert ours.keys() == theirs.keys() and len(ours) >= 6
+    first = sorted(ours)[0]
+    for node, (x, y, half) in ours.items():   # the same picture up to where its origin is
+        gx, gy, ghalf = theirs[node]
+        assert abs((x - ours[first][0]) - (gx - theirs[first][0])) < 1.0, node
+        assert abs((y - ours[first][1]) - (gy - theirs[first][1])) < 1.0, node
+        assert abs(half - ghalf) <= 0.12 * ghalf, node
+
+
+def test_labels_edges_and_values_are_all_drawn():
+    graph = unfold(parse(CATALOG["elman"].text), 5)
+    values = {"h@2": 0.5, "h@3": -1.0}
+    root = ET.fromstring(to_svg(graph, values=values, muted={"h@5"}, title="Elman <τ = 5>"))
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert texts.count("W") == 5 and texts.count("U") == 5 and texts.count("V") == 5   # θ on every step
+    assert {n.label for n in graph.nodes} <= set(texts)
+    assert "Elman <τ = 5>" in texts and "+0.5" in texts   # title escaped; the legend's scale
+    assert len([g for g in root.iter(SVG + "g") if g.get("class") == "edge"]) == len(graph.edges)
+    fills = {g.get("id"): g.find(SVG + "circle").get("fill") for g in root.iter(SVG + "g")
+             if g.get("class") == "node" and g.find(SVG + "circle") is not None}
+    assert fills["h@3"] == "#2563eb" and fills["h@5"] == "#f9fafb" and fills["h@1"] == "#dcfce7"
+
+
+def test_big_unfolded_graphs_are_written_directly_and_small_ones_by_graphviz(monkeypatch):
+    circuit = parse(CATALOG["elman"].text)
+    big, small = unfold(circuit, LARGE // 6 + 1), unfold(circuit, 20)
+    assert suits(big) and not suits(small) and not suits(circuit)
+
+    def no_graphviz(*args, **kwargs):
+        raise AssertionError("Graphviz was called")
+    monkeypatch.setattr("viz.api.render", no_graphviz)
+    root = ET.fromstring(Diagram(big).render("svg"))
+    assert len([g for g in root.iter(SVG + "g") if g.get("class") == "node"]) == len(big.nodes)
+    with pytest.raises(AssertionError, match="Graphviz"):
+        Diagram(small).render("svg")
+
+
+def test_circuits_are_not_drawn_directly():
+    with pytest.raises(ValueError, match="Graphviz"):
+        to_svg(parse(CATALOG["elman"].text))

@@ -1,0 +1,260 @@
+"""SVG written directly for big unfolded graphs, whose every position `viz/layout.py` already knows.
+
+Given every position (`neato -n2`), Graphviz still spends some 25 µs on each node, edge and label:
+parsing, attribute look-ups, clipping, printing. At τ = 10,000 that is 150,000 objects and over 4 s.
+Writing the same shapes here is string formatting, linear and about ten times cheaper. Circuits,
+drawings up to `LARGE` nodes (everything the app shows), PNG and PDF still go through Graphviz.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+from graphs.ir import Edge, Graph
+from graphs.nogc import paused_gc
+
+from . import colors
+from .dot import LARGE, edge_label, edge_style, node_style, tooltip
+from .layout import grid, label_position, place
+from .style import FONT, NODE_STYLE
+
+INCH = 72.0
+MIN_WIDTH = 0.45 * INCH   # the DOT writer's node default
+MIN_HEIGHT = 0.5 * INCH   # Graphviz's default
+LABEL_MARGIN = 2 * 0.02 * INCH
+PAD = 8.0
+CIRCLE_FIT = 1.118   # diameter / label box width, read off Graphviz's circles
+# advance widths in ems, close to DejaVu Sans, which Graphviz measures "Helvetica" with on Debian
+NARROW, WIDE = set("il.,:;|!'()[]{}tfjrI -"), set("mwMW@")
+
+
+def suits(graph: Graph) -> bool:
+    """Whether a graph is drawn here: unfolded (positions known, no tree) and bigger than LARGE nodes."""
+    return graph.steps is not None and not graph.tree and len(graph.nodes) > LARGE
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in points of text at a font size, within a few percent of Graphviz's measure.
+
+    >>> round(text_width("y_hat(1)", 11))
+    45
+    """
+    ems = sum(0.35 if c in NARROW else 0.9 if c in WIDE else 0.7 if c.isupper() else 0.61 for c in text)
+    return ems * size
+
+
+class _Look:
+    """What one style draws, worked out once: outline, paint, font, and half-sizes for each label width."""
+
+    def __init__(self, style: dict[str, str]):
+        self.shape = style.get("shape", "circle")
+        self.size = float(style.get("fontsize", 11))
+        words = style.get("style", "").split(",")
+        fill = style.get("fillcolor", "lightgrey") if "filled" in words else "none"
+        self.paint = f'fill="{fill}" {_stroke(style)}'
+        self.outline = f'fill="none" {_stroke(style)}'
+        self.corner = ' rx="6"' if "rounded" in words else ""
+        self.font = f'text-anchor="middle" font-size="{self.size:g}" fill="{style.get("fontcolor", "black")}"'
+        self.fixed = style.get("fixedsize") == "true"
+        self.width = float(style.get("width", MIN_WIDTH / INCH)) * INCH
+        self.height = float(style.get("height", MIN_HEIGHT / INCH)) * INCH
+        self._extents: dict[str, tuple[float, float]] = {}
+
+    def extent(self, label: str) -> tuple[float, float]:
+        """Half width and half height of a node with this label (labels differing only in digits share one)."""
+        key = label.translate(_DIGITS)
+        if key not in self._extents:
+            w, h = text_width(key, self.size) + LABEL_MARGIN, 1.2 * self.size + LABEL_MARGIN
+            if self.fixed:
+                w, h = self.width, self.height
+            elif self.shape in ("circle", "doublecircle"):   # Graphviz's circle around the label's box
+                w = h = max(self.width, CIRCLE_FIT * max(w, h)) + (8 if self.shape == "doublecircle" else 0)
+            elif self.shape != "plaintext":
+                w, h = max(w, self.width), max(h, self.height)
+            self._extents[key] = (w / 2, h / 2)
+        return self._extents[key]
+
+
+_DIGITS = str.maketrans("123456789", "000000000")
+
+
+def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
+           tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
+           scale: float | None = None, title: str = "") -> str:
+    """The unfolded graph as SVG text; takes the same arguments as `to_dot` and draws the same picture."""
+    if graph.steps is None or graph.tree:
+        raise ValueError("only unfolded graphs are drawn directly; circuits and trees go through Graphviz")
+    with paused_gc():
+        return _draw(graph, param_nodes, values, tooltips, muted, scale, title)
+
+
+def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
+    shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
+    where = grid(graph)
+    if values:
+        scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
+    explain = len(shown) <= LARGE
+    canvas = _Canvas()
+    plain = {kind: canvas.look(style) for kind, style in NODE_STYLE.items()}
+    boxes = {}
+    for n in shown:
+        tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
+        styled = (values and n.id in values) or n.id in muted
+        look = canvas.look(node_style(n, tip, values, muted, scale)) if styled else plain[n.kind]
+        boxes[n.id] = canvas.node(n.id, tip, n.label, look, where.offset(n), where.origin(n))
+    labels: dict = {}
+    for e in graph.edges:
+        if e.src in boxes and e.dst in boxes:
+            if (e.params, e.kind) not in labels:
+                labels[e.params, e.kind] = edge_label(e)
+            canvas.edge(boxes[e.src], boxes[e.dst], e.kind, labels[e.params, e.kind], plain["edge_label"])
+    if values:
+        for name, style in colors.legend(scale, place(graph)):
+            x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
+            canvas.node(name, style["tooltip"], style["label"], canvas.look(style), (x, y), 0.0)
+    return canvas.svg(title)
+
+
+class _Canvas:
+    """Shapes gathered column by column, then written as SVG.
+
+    Each step's column is written relative to its left edge, inside <g transform="translate(…)">, so the
+    columns repeat: each distinct shape (a variable's node, an edge between two variables k steps apart)
+    is formatted once, and every step reuses the text.
+    """
+
+    def __init__(self):
+        self.groups: dict[float, tuple[list[str], list[str]]] = {}   # column x → (its edges, its nodes)
+        self.shapes: dict[tuple, str] = {}        # formatted text of each distinct shape, by its geometry
+        self.looks: dict[tuple, _Look] = {}
+        self.edge_looks: dict[str, tuple] = {}
+        self.spans: dict[tuple, list] = {}        # each distinct box → [first, last] column x it is in
+
+    def look(self, style: dict[str, str]) -> _Look:
+        key = tuple(sorted((k, v) for k, v in style.items() if k not in ("label", "tooltip", "pos")))
+        if key not in self.looks:
+            self.looks[key] = _Look(style)
+        return self.looks[key]
+
+    def node(self, name: str, tip: str, label: str, look: _Look, offset, at: float) -> tuple:
+        """Adds a node at offset (y upward) in the column at x = at; returns (at, its box in the column).
+
+        A box is (x, y, half width, half height, round?), in SVG's downward y.
+        """
+        rx, ry = look.extent(label)
+        box = (offset[0], -offset[1], rx, ry, look.shape in ("circle", "doublecircle"))
+        key = (id(look), box)
+        if key not in self.shapes:
+            self.shapes[key] = _node(look, box)
+        span = self.spans.get(box)
+        if span is None:
+            self.spans[box] = [at, at]
+        elif at > span[1]:
+            span[1] = at
+        elif at < span[0]:
+            span[0] = at
+        hover = f"<title>{_text(tip)}</title>" if tip else ""
+        # pieces, not one new string: the id and label are the graph's own strings, the shape is shared
+        self._group(at)[1].extend(('<g id="', _text(name), '" class="node">', hover, self.shapes[key], _text(label),
+                                   "</text></g>\n"))
+        return at, box
+
+    def edge(self, src: tuple, dst: tuple, kind: str, label: str, label_look: _Look) -> None:
+        """An edge between two placed nodes, drawn in the destination's column, with its θ label."""
+        (src_at, a), (at, b) = src, dst
+        key = (src_at - at, a, b, kind, label)
+        if key not in self.shapes:
+            if kind not in self.edge_looks:
+                self.edge_looks[kind] = _edge_look(edge_style(Edge("", "", kind=kind)))
+            a = (a[0] + src_at - at, *a[1:])
+            text = ""
+            if label:
+                x, y = label_position((a[0], -a[1]), (b[0], -b[1]))
+                text = _node(label_look, (x, -y, 0, 0, False)) + _text(label) + "</text>"
+            self.shapes[key] = _edge(a, b, self.edge_looks[kind], text) + "\n"
+        self._group(at)[0].append(self.shapes[key])
+
+    def _group(self, at: float) -> tuple[list[str], list[str]]:
+        if at not in self.groups:
+            self.groups[at] = ([], [])
+        return self.groups[at]
+
+    def svg(self, title: str) -> str:
+        spans = self.spans.items()
+        left = min(first + x - rx for (x, _, rx, _, _), (first, _) in spans) - PAD
+        top = min(y - ry for (_, y, _, ry, _) in self.spans) - PAD - (24 if title else 0)
+        width = max(last + x + rx for (x, _, rx, _, _), (_, last) in spans) + PAD - left
+        height = max(y + ry for (_, y, _, ry, _) in self.spans) + PAD - top
+        out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n',
+               f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" height="{height:.0f}pt" '
+               f'viewBox="{left:.1f} {top:.1f} {width:.1f} {height:.1f}">\n',
+               f'<g id="graph0" class="graph" font-family="{FONT},Arial,sans-serif">\n',
+               f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="white"/>\n']
+        if title:
+            out.append(f'<text x="{left + width / 2:.1f}" y="{top + 18:.1f}" text-anchor="middle" font-size="14">'
+                       f'{_text(title)}</text>\n')
+        for at, (edges, nodes) in self.groups.items():
+            out.append(f'<g transform="translate({at:.1f},0)">\n' if at else "<g>\n")
+            out += edges
+            out += nodes
+            out.append("</g>\n")
+        out.append("</g>\n</svg>\n")
+        return "".join(out)
+
+
+def _text(text: str) -> str:
+    """XML-escaped text; most labels need no escaping, so they are checked first (this runs 10⁵ times)."""
+    return escape(text) if ("&" in text or "<" in text or ">" in text or '"' in text) else text
+
+
+def _stroke(style: dict[str, str]) -> str:
+    dash = {"dashed": ' stroke-dasharray="5,2"', "dotted": ' stroke-dasharray="1,5"'}
+    pattern = next((dash[w] for w in style.get("style", "").split(",") if w in dash), "")
+    return f'stroke="{style.get("color", "black")}" stroke-width="{style.get("penwidth", "1")}"{pattern}'
+
+
+def _node(look: _Look, box) -> str:
+    """A node's outline and the opening of its text element (the label and closing tags follow)."""
+    x, y, rx, ry = box[:4]
+    if look.shape == "circle":
+        outline = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx:.1f}" {look.paint}/>'
+    elif look.shape == "doublecircle":
+        outline = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx - 4:.1f}" {look.paint}/>'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx:.1f}" {look.outline}/>')
+    elif look.shape == "plaintext":
+        outline = ""
+    else:
+        outline = (f'<rect x="{x - rx:.1f}" y="{y - ry:.1f}" width="{2 * rx:.1f}" height="{2 * ry:.1f}"'
+                   f'{look.corner} {look.paint}/>')
+    return f'{outline}<text x="{x:.1f}" y="{y + 0.35 * look.size:.1f}" {look.font}>'
+
+
+def _edge_look(style: dict[str, str]) -> tuple[str, str, float]:
+    """(line attributes, arrowhead attributes, arrow length) of an edge style."""
+    color = style.get("color", "black")
+    return _stroke(style), f'fill="{color}" stroke="{color}"', 10 * float(style.get("arrowsize", 0.7))
+
+
+def _edge(a, b, look, label: str) -> str:
+    """A straight edge from border to border of boxes a and b, ending in Graphviz's normal arrowhead."""
+    (x1, y1, arx, ary, a_round), (x2, y2, brx, bry, b_round) = a, b
+    dx, dy = x2 - x1, y2 - y1
+    length = math.hypot(dx, dy)
+    if length == 0:
+        return ""
+    ux, uy = dx / length, dy / length
+    line, head, arrow = look
+    start = _border(arx, ary, a_round, ux, uy)
+    tip = length - _border(brx, bry, b_round, ux, uy)
+    end, half = tip - arrow, 0.35 * arrow
+    bx, by = x1 + ux * end, y1 + uy * end
+    return (f'<g class="edge"><line x1="{x1 + ux * start:.1f}" y1="{y1 + uy * start:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {line}/>'
+            f'<polygon points="{x1 + ux * tip:.1f},{y1 + uy * tip:.1f} {bx - uy * half:.1f},{by + ux * half:.1f} '
+            f'{bx + uy * half:.1f},{by - ux * half:.1f}" {head}/>{label}</g>')
+
+
+def _border(rx: float, ry: float, round_: bool, ux: float, uy: float) -> float:
+    """Distance from a node's centre to its outline along the unit direction (ux, uy)."""
+    if round_:
+        return rx
+    return min(rx / abs(ux) if ux else math.inf, ry / abs(uy) if uy else math.inf)
