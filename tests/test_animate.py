@@ -71,6 +71,9 @@ def test_cli_numpy_and_torch_backends_agree():
     outs = [json.loads(_cli("run", "--arch", "lstm", "--numbers", "1,0;0,1;1,1", "--backend", b, "--json").stdout)
             for b in ("numpy", "torch")]
     np.testing.assert_allclose(outs[0]["values"]["h"], outs[1]["values"]["h"], atol=1e-9)
+    single = json.loads(_cli("run", "--arch", "lstm", "--numbers", "1,0;0,1;1,1", "--dtype", "float32").stdout)
+    np.testing.assert_allclose(single["values"]["h"], outs[0]["values"]["h"], atol=1e-5)
+    assert single["values"]["h"] != outs[0]["values"]["h"]   # float32 really ran: rounding differs
 
 
 def test_cli_runs_torch_weights(tmp_path):

@@ -2,7 +2,7 @@
 
 Given every position (`neato -n2`), Graphviz still spends some 25 µs on each node, edge and label:
 parsing, attribute look-ups, clipping, printing. At τ = 10,000 that is 150,000 objects and over 4 s.
-Writing the same shapes here is string formatting, linear and about ten times cheaper. Circuits,
+Writing the same shapes here is string formatting: 0.5–0.8 s at τ = 10,000, against 4.5–6 s. Circuits,
 drawings up to `LARGE` nodes (everything the app shows), PNG and PDF still go through Graphviz.
 """
 from __future__ import annotations
@@ -89,6 +89,7 @@ def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
 
 
 def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
+    """Nodes first (their boxes are needed by the edges), then edges with their θ labels, then the legend."""
     shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
     where = grid(graph)
     if values:

@@ -35,7 +35,7 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
 
 
 def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None = None, backend: str = "numpy",
-                 hidden: int = 8, seed: int = 0, mode: str = "test") -> Session:
+                 hidden: int = 8, seed: int = 0, mode: str = "test", dtype: str = "float64") -> Session:
     """Run a recurrence text, or the recurrence of torch weights, on a sequence."""
     params = None
     if weights is not None:
@@ -45,7 +45,7 @@ def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None 
         raise ParseError("give a recurrence, an architecture or a weights file")
     graph = parse(text)
     result = run(graph, inputs_for(graph, sequence), backend=backend, params=params, hidden=hidden,
-                 seed=seed, mode=mode)
+                 seed=seed, mode=mode, dtype=dtype)
     return Session(graph, result, sequence.tokens, text)
 
 
