@@ -93,3 +93,13 @@ def test_cli_exit_codes_tell_user_errors_from_missing_tools(tmp_path, monkeypatc
                           capture_output=True, text=True, env=dict(os.environ))
     assert done.returncode == 3 and "apt-get install graphviz" in done.stderr
     assert _cli("export", "--arch", "nope", "-o", str(tmp_path / "b.svg")).returncode == 2
+
+
+def test_cli_is_quiet_when_its_reader_leaves_early():
+    words = " ".join(f"word{i % 50}" for i in range(3000))   # JSON far bigger than a pipe's buffer
+    child = subprocess.Popen([sys.executable, "-m", "viz", "run", "--arch", "elman", "--hidden", "64", "--text", words],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.read(10) == b'{"tokens":'
+    child.stdout.close()   # as `| head -c 10` does
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 0 and err == ""

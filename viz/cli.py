@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from graphs import ParseError
@@ -150,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
         return MISSING_TOOL
+    except BrokenPipeError:   # the reader left early (`… | head`): not an error worth a message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # so Python's exit flush stays quiet
+        return 0
     except Exception as err:  # noqa: BLE001 - one line, not a traceback, even for our own bugs
         print(f"internal error ({type(err).__name__}): {err}; please report it", file=sys.stderr)
         return INTERNAL_ERROR
