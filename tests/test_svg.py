@@ -1,4 +1,5 @@
 """The direct SVG writer for big unfolded graphs draws what Graphviz draws, where Graphviz draws it."""
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -10,6 +11,7 @@ from graphs.unfold import unfold
 from viz import Diagram
 from viz.dot import LARGE, to_dot
 from viz.render import render_svg
+from viz.layout import Lanes, bend
 from viz.svg import suits, to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -85,3 +87,61 @@ def test_big_unfolded_graphs_are_written_directly_and_small_ones_by_graphviz(mon
 def test_circuits_are_not_drawn_directly():
     with pytest.raises(ValueError, match="Graphviz"):
         to_svg(parse(CATALOG["elman"].text))
+
+
+def _segments_and_circles(svg: str):
+    """Every drawn line (from Graphviz's paths or our lines) and every circle, in absolute coordinates."""
+    segments, circles = [], []
+
+    def walk(element, dx, dy):
+        tx, ty = _translate(element)
+        dx, dy = dx + tx, dy + ty
+        if element.tag == SVG + "line":
+            segments.append(tuple(float(element.get(k)) + (dx if k[0] == "x" else dy) for k in ("x1", "y1", "x2", "y2")))
+        elif element.tag == SVG + "path":
+            points = [tuple(map(float, p.split(","))) for p in re.findall(r"[-\d.]+,[-\d.]+", element.get("d"))]
+            segments.append((points[0][0] + dx, points[0][1] + dy, points[-1][0] + dx, points[-1][1] + dy))
+        elif element.tag in (SVG + "circle", SVG + "ellipse"):
+            circles.append((float(element.get("cx")) + dx, float(element.get("cy")) + dy,
+                            float(element.get("r") or element.get("rx"))))
+        for child in element:
+            walk(child, dx, dy)
+    walk(ET.fromstring(svg), 0.0, 0.0)
+    return segments, circles
+
+
+def _crossings(svg: str) -> list:
+    """Level or upright lines that run through a node's circle (not merely touching the nodes they join).
+
+    Slanted edges are left out: a fan from a value computed once (the encoder-decoder's C) still crosses.
+    """
+    segments, circles = _segments_and_circles(svg)
+    found = []
+    for x1, y1, x2, y2 in segments:
+        if abs(x2 - x1) > 0.5 and abs(y2 - y1) > 0.5:
+            continue
+        for cx, cy, r in circles:
+            length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2 or 1.0
+            t = max(0.0, min(1.0, ((cx - x1) * (x2 - x1) + (cy - y1) * (y2 - y1)) / length2))
+            if math.hypot(x1 + t * (x2 - x1) - cx, y1 + t * (y2 - y1) - cy) < 0.7 * r:
+                found.append(((x1, y1, x2, y2), (cx, cy)))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CATALOG if not parse(CATALOG[n].text).tree))
+def test_no_edge_runs_behind_a_node_in_either_writer(name, graphviz_dot):
+    graph = unfold(parse(CATALOG[name].text), 5)
+    assert _crossings(to_svg(graph)) == []
+    assert _crossings(render_svg(to_dot(graph))) == []
+
+
+def test_edges_bend_around_the_nodes_in_their_way_and_apart_when_repeated():
+    positions = {f"h@{t}": (100.0 * t, 0.0) for t in range(4)} | {f"x@{t}": (100.0 * t, -78.0) for t in range(4)}
+    lanes = Lanes(100.0, lambda: positions)
+    assert lanes.between((0, 0), (100, 0)) == 0 and lanes.between((0, 0), (300, 0)) == 2
+    assert lanes.between((0, -78), (100, 0)) == 0                 # slanted: not counted
+    assert bend((0, 0), (100, 0), 0) is None                       # nothing in the way: straight
+    x, y = bend((0, 0), (200, 0), 1)                               # h(t-2) → h(t): over h(t-1)
+    assert x == 100 and y > 0
+    assert bend((0, 0), (300, 0), 2)[1] > y                        # more in the way: further out
+    assert bend((0, 0), (0, 78), 0, repeat=1)[0] < 0               # a second edge bends aside

@@ -4,7 +4,8 @@ from __future__ import annotations
 from graphs.ir import Edge, Graph, Node
 
 from . import colors
-from .layout import label_position, place
+from .layout import Lanes, bend, grid, label_position
+from .layout import positions as place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 
@@ -48,7 +49,8 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     lines.append("  node" + attrs({"fontname": FONT, "fontsize": "11", "width": "0.45", "margin": "0.02"}))
     lines.append("  edge" + attrs({"fontname": FONT, "fontsize": "10", "arrowsize": "0.7"}))
     shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
-    positions = place(graph) if positioned else {}
+    cells = grid(graph) if positioned else None
+    positions = place_on(graph, cells) if positioned else {}
     if values:
         scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
     plain = {kind: " ".join(f"{k}={quote(v)}" for k, v in sorted(style.items())) for kind, style in NODE_STYLE.items()}
@@ -69,7 +71,7 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
     if positioned:
-        lines += _positioned_edges(edges, positions)
+        lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions))
     else:
         lines += _circuit_edges(edges)
     if values:
@@ -134,14 +136,25 @@ def _delay_words(delay: int) -> str:
     return f"delay of {delay} time step(s): the value from t-{delay}"
 
 
-def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]]) -> list[str]:
-    """Straight edges; parameter labels are placed as small text nodes at the midpoints."""
+def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes) -> list[str]:
+    """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
+    repeats: dict[tuple[str, str], int] = {}
     for k, e in enumerate(edges):
-        lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(edge_style(e))}")
+        style = edge_style(e)
+        src, dst = positions.get(e.src), positions.get(e.dst)
+        repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
+        corner = bend(src, dst, lanes.between(src, dst), repeat) if src and dst else None
+        if corner:
+            point = quote(f"bend:{k}")
+            lines.append(f'  {point} [shape="point" style="invis" width="0" height="0" pos="{corner[0]},{corner[1]}!"]')
+            lines.append(f"  {quote(e.src)} -> {point}{attrs(dict(style, arrowhead='none'))}")
+            lines.append(f"  {point} -> {quote(e.dst)}{attrs(style)}")
+        else:
+            lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
         label = edge_label(e)
-        if label and e.src in positions and e.dst in positions:
-            x, y = label_position(positions[e.src], positions[e.dst])
+        if label and src and dst:
+            x, y = label_position(src, dst, corner)
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines

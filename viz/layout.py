@@ -5,8 +5,11 @@ rendering stays linear, so every unfolded view is placed here.
 """
 from __future__ import annotations
 
+import bisect
 import graphlib
+import math
 from dataclasses import dataclass
+from typing import Callable
 
 from graphs.ir import PER_STEP_KINDS, Graph, Node
 
@@ -22,6 +25,7 @@ class Grid:
     slot_x: dict[str, float]                # variable → x within a column
     row_y: dict[str, float]                 # variable → y; y grows upward as in the book's figures
     spare_y: float                          # y of variables without a row of their own
+    slot: float                             # x from one slot of a row to the next (a column, if one slot)
     fixed: dict[str, tuple[float, float]]   # parameter node id → (x, y)
 
     def offset(self, n: Node) -> tuple[float, float]:
@@ -57,22 +61,85 @@ def grid(graph: Graph) -> Grid:
         slot_x={name: slot * (column_width - COLUMN_GAP) / width for name, slot in slots.items()},
         row_y={name: row * ROW_HEIGHT for name, row in rows.items()},
         spare_y=(max(rows.values(), default=0) + 1) * ROW_HEIGHT,
+        slot=(column_width - COLUMN_GAP) / width if width > 1 else column_width,
         fixed={p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
 
 
 def place(graph: Graph) -> dict[str, tuple[float, float]]:
     """Node id → (x, y) in points, for `pos`."""
-    where = grid(graph)
-    positions = {}
+    return positions(graph, grid(graph))
+
+
+def positions(graph: Graph, where: Grid) -> dict[str, tuple[float, float]]:
+    """Node id → (x, y) in points on a Grid already worked out."""
+    found = {}
     for n in graph.nodes:
         x, y = where.offset(n)
-        positions[n.id] = (round(where.origin(n) + x, 1), round(y, 1))
-    return positions
+        found[n.id] = (round(where.origin(n) + x, 1), round(y, 1))
+    return found
 
 
-def label_position(src: tuple[float, float], dst: tuple[float, float]) -> tuple[float, float]:
-    """Where an edge's parameter label goes: beside a vertical edge's midpoint, above a horizontal one's."""
+class Lanes:
+    """The nodes on each row and each column line, to find the edges that would run behind one.
+
+    The lines are indexed on the first edge that could be in the way: most drawings have none.
+    """
+
+    def __init__(self, slot: float, positions: Callable[[], dict[str, tuple[float, float]]]):
+        self.slot = slot   # the least x between two nodes of a row
+        self.positions = positions
+        self.rows: dict[float, list[float]] | None = None
+        self.columns: dict[float, list[float]] = {}
+
+    def between(self, src: tuple[float, float], dst: tuple[float, float]) -> int:
+        """How many nodes a straight edge from src to dst would pass behind (0 for a slanted edge).
+
+        Positions are compared as place() rounds them, to 0.1 pt.
+        """
+        (x1, y1), (x2, y2) = src, dst
+        if y1 == y2 and abs(x2 - x1) > 1.01 * self.slot:
+            lines, key, lo, hi = "rows", round(y1, 1), round(min(x1, x2), 1), round(max(x1, x2), 1)
+        elif x1 == x2 and abs(y2 - y1) > 1.01 * ROW_HEIGHT:
+            lines, key, lo, hi = "columns", round(x1, 1), round(min(y1, y2), 1), round(max(y1, y2), 1)
+        else:
+            return 0   # neighbours, or slanted: nothing lies exactly in the way
+        if self.rows is None:
+            self._index()
+        line = getattr(self, lines).get(key, [])
+        return bisect.bisect_left(line, hi) - bisect.bisect_right(line, lo)
+
+    def _index(self) -> None:
+        self.rows = {}
+        for x, y in self.positions().values():
+            x, y = round(x, 1), round(y, 1)
+            self.rows.setdefault(y, []).append(x)
+            self.columns.setdefault(x, []).append(y)
+        for line in (*self.rows.values(), *self.columns.values()):
+            line.sort()
+
+
+def bend(src: tuple[float, float], dst: tuple[float, float], between: int, repeat: int = 0):
+    """The point an edge bends at, so as not to run behind other nodes or along another edge; None if straight.
+
+    An edge with `between` nodes in its way (h(t-2) → h(t) passes h(t-1)) bends around them, further the
+    more there are. The second edge between the same two nodes (h(0) → h(1) for W1 and W2) bends too, so
+    that the two and their θ labels stay apart.
+    """
+    if not between and not repeat:
+        return None
     (x1, y1), (x2, y2) = src, dst
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    lift = min(0.25 + 0.1 * (between + repeat), 0.7) * ROW_HEIGHT   # to the left of the edge's direction
+    return (round((x1 + x2) / 2 - (y2 - y1) / length * lift, 1), round((y1 + y2) / 2 + (x2 - x1) / length * lift, 1))
+
+
+def label_position(src: tuple[float, float], dst: tuple[float, float], corner=None) -> tuple[float, float]:
+    """Where an edge's parameter label goes: beside a vertical edge's midpoint, above a horizontal one's,
+    just outside a bent edge's corner."""
+    (x1, y1), (x2, y2) = src, dst
+    if corner is not None:
+        x, y = corner
+        return (round(x, 1), round(y + 8, 1)) if y >= (y1 + y2) / 2 else (round(x, 1), round(y - 8, 1))
     x, y = (x1 + x2) / 2, (y1 + y2) / 2
     return (round(x + 8, 1), round(y, 1)) if x1 == x2 else (round(x, 1), round(y + 8, 1))
 

@@ -15,7 +15,7 @@ from graphs.nogc import paused_gc
 
 from . import colors
 from .dot import LARGE, edge_label, edge_style, node_style, tooltip
-from .layout import grid, label_position, place
+from .layout import Lanes, bend, grid, label_position, place
 from .style import FONT, NODE_STYLE
 
 INCH = 72.0
@@ -95,20 +95,22 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
     if values:
         scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
     explain = len(shown) <= LARGE
-    canvas = _Canvas()
+    boxes: dict[str, tuple] = {}   # node id → (its column's x, its box in the column)
+    canvas = _Canvas(Lanes(where.slot, lambda: {n: (at + box[0], -box[1]) for n, (at, box) in boxes.items()}))
     plain = {kind: canvas.look(style) for kind, style in NODE_STYLE.items()}
-    boxes = {}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
         styled = (values and n.id in values) or n.id in muted
         look = canvas.look(node_style(n, tip, values, muted, scale)) if styled else plain[n.kind]
         boxes[n.id] = canvas.node(n.id, tip, n.label, look, where.offset(n), where.origin(n))
     labels: dict = {}
+    repeats: dict = {}
     for e in graph.edges:
         if e.src in boxes and e.dst in boxes:
             if (e.params, e.kind) not in labels:
                 labels[e.params, e.kind] = edge_label(e)
-            canvas.edge(boxes[e.src], boxes[e.dst], e.kind, labels[e.params, e.kind], plain["edge_label"])
+            repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
+            canvas.edge(boxes[e.src], boxes[e.dst], e.kind, labels[e.params, e.kind], plain["edge_label"], repeat)
     if values:
         for name, style in colors.legend(scale, place(graph)):
             x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
@@ -124,12 +126,14 @@ class _Canvas:
     is formatted once, and every step reuses the text.
     """
 
-    def __init__(self):
+    def __init__(self, lanes: Lanes):
+        self.lanes = lanes                        # which nodes an edge would pass behind
         self.groups: dict[float, tuple[list[str], list[str]]] = {}   # column x → (its edges, its nodes)
         self.shapes: dict[tuple, str] = {}        # formatted text of each distinct shape, by its geometry
         self.looks: dict[tuple, _Look] = {}
         self.edge_looks: dict[str, tuple] = {}
         self.spans: dict[tuple, list] = {}        # each distinct box → [first, last] column x it is in
+        self.beyond: dict[tuple, list] = {}       # an edge shape → the boxes of its corner and label
 
     def look(self, style: dict[str, str]) -> _Look:
         key = tuple(sorted((k, v) for k, v in style.items() if k not in ("label", "tooltip", "pos")))
@@ -147,6 +151,42 @@ class _Canvas:
         key = (id(look), box)
         if key not in self.shapes:
             self.shapes[key] = _node(look, box)
+        self._reach(box, at)
+        hover = f"<title>{_text(tip)}</title>" if tip else ""
+        # pieces, not one new string: the id and label are the graph's own strings, the shape is shared
+        self._group(at)[1].extend(('<g id="', _text(name), '" class="node">', hover, self.shapes[key], _text(label),
+                                   "</text></g>\n"))
+        return at, box
+
+    def edge(self, src: tuple, dst: tuple, kind: str, label: str, label_look: _Look, repeat: int) -> None:
+        """An edge between two placed nodes, drawn in the destination's column, with its θ label.
+
+        repeat counts the edges drawn before between the same two nodes (they bend apart).
+        """
+        (src_at, a), (at, b) = src, dst
+        between = self.lanes.between((src_at + a[0], -a[1]), (at + b[0], -b[1]))   # nodes in the way
+        key = (src_at - at, a, b, kind, label, repeat, between)
+        if key not in self.shapes:
+            if kind not in self.edge_looks:
+                self.edge_looks[kind] = _edge_look(edge_style(Edge("", "", kind=kind)))
+            a = (a[0] + src_at - at, *a[1:])
+            up_a, up_b = (a[0], -a[1]), (b[0], -b[1])   # layout works with y upward
+            corner = bend(up_a, up_b, between, repeat)
+            text = ""
+            if label:
+                x, y = label_position(up_a, up_b, corner)
+                text = _node(label_look, (x, -y, 0, 0, False)) + _text(label) + "</text>"
+            corner = corner and (corner[0], -corner[1])
+            self.shapes[key] = _edge(a, b, self.edge_looks[kind], text, corner) + "\n"
+            # what reaches beyond the nodes: the corner, and the label (a box about its size)
+            self.beyond[key] = ([(*corner, 0.0, 0.0, True)] if corner else []) + (
+                [(x, -y, label_look.extent(label)[0], 0.6 * label_look.size, False)] if label else [])
+        for box in self.beyond[key]:
+            self._reach(box, at)
+        self._group(at)[0].append(self.shapes[key])
+
+    def _reach(self, box: tuple, at: float) -> None:
+        """Notes that box appears in the column at x = at, for the drawing's bounds."""
         span = self.spans.get(box)
         if span is None:
             self.spans[box] = [at, at]
@@ -154,26 +194,6 @@ class _Canvas:
             span[1] = at
         elif at < span[0]:
             span[0] = at
-        hover = f"<title>{_text(tip)}</title>" if tip else ""
-        # pieces, not one new string: the id and label are the graph's own strings, the shape is shared
-        self._group(at)[1].extend(('<g id="', _text(name), '" class="node">', hover, self.shapes[key], _text(label),
-                                   "</text></g>\n"))
-        return at, box
-
-    def edge(self, src: tuple, dst: tuple, kind: str, label: str, label_look: _Look) -> None:
-        """An edge between two placed nodes, drawn in the destination's column, with its θ label."""
-        (src_at, a), (at, b) = src, dst
-        key = (src_at - at, a, b, kind, label)
-        if key not in self.shapes:
-            if kind not in self.edge_looks:
-                self.edge_looks[kind] = _edge_look(edge_style(Edge("", "", kind=kind)))
-            a = (a[0] + src_at - at, *a[1:])
-            text = ""
-            if label:
-                x, y = label_position((a[0], -a[1]), (b[0], -b[1]))
-                text = _node(label_look, (x, -y, 0, 0, False)) + _text(label) + "</text>"
-            self.shapes[key] = _edge(a, b, self.edge_looks[kind], text) + "\n"
-        self._group(at)[0].append(self.shapes[key])
 
     def _group(self, at: float) -> tuple[list[str], list[str]]:
         if at not in self.groups:
@@ -236,22 +256,33 @@ def _edge_look(style: dict[str, str]) -> tuple[str, str, float]:
     return _stroke(style), f'fill="{color}" stroke="{color}"', 10 * float(style.get("arrowsize", 0.7))
 
 
-def _edge(a, b, look, label: str) -> str:
-    """A straight edge from border to border of boxes a and b, ending in Graphviz's normal arrowhead."""
+def _edge(a, b, look, label: str, corner=None) -> str:
+    """An edge from border to border of boxes a and b, straight or bent at corner (x, y), ending in
+    Graphviz's normal arrowhead."""
+    line, head, arrow = look
+    if corner is None:
+        return f'<g class="edge">{_segment(a, b, line, head, arrow)}{label}</g>'
+    point = (*corner, 0.0, 0.0, True)
+    return f'<g class="edge">{_segment(a, point, line, "", 0.0)}{_segment(point, b, line, head, arrow)}{label}</g>'
+
+
+def _segment(a, b, line: str, head: str, arrow: float) -> str:
+    """A straight line from box a's border to box b's, with an arrowhead of this length (0: none)."""
     (x1, y1, arx, ary, a_round), (x2, y2, brx, bry, b_round) = a, b
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy)
     if length == 0:
         return ""
     ux, uy = dx / length, dy / length
-    line, head, arrow = look
     start = _border(arx, ary, a_round, ux, uy)
     tip = length - _border(brx, bry, b_round, ux, uy)
     end, half = tip - arrow, 0.35 * arrow
     bx, by = x1 + ux * end, y1 + uy * end
-    return (f'<g class="edge"><line x1="{x1 + ux * start:.1f}" y1="{y1 + uy * start:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {line}/>'
-            f'<polygon points="{x1 + ux * tip:.1f},{y1 + uy * tip:.1f} {bx - uy * half:.1f},{by + ux * half:.1f} '
-            f'{bx + uy * half:.1f},{by - ux * half:.1f}" {head}/>{label}</g>')
+    drawn = f'<line x1="{x1 + ux * start:.1f}" y1="{y1 + uy * start:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {line}/>'
+    if arrow:
+        drawn += (f'<polygon points="{x1 + ux * tip:.1f},{y1 + uy * tip:.1f} {bx - uy * half:.1f},{by + ux * half:.1f} '
+                  f'{bx + uy * half:.1f},{by - ux * half:.1f}" {head}/>')
+    return drawn
 
 
 def _border(rx: float, ry: float, round_: bool, ux: float, uy: float) -> float:
