@@ -83,7 +83,7 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     for step in shown:
         for e, from_once, init in plan:
             dst = f"{e.dst}@{step}"
-            src_col = str(step - e.delay) if step - e.delay in shown else place(step - e.delay)
+            src_col = place(step - e.delay)
             if from_once:
                 if not with_ends:
                     continue

@@ -4,8 +4,7 @@ from __future__ import annotations
 from graphs.ir import Edge, Graph, Node
 
 from . import colors
-from .layout import Lanes, bend, grid, label_position
-from .layout import positions as place_on
+from .layout import Lanes, bend, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 

@@ -67,10 +67,10 @@ def grid(graph: Graph) -> Grid:
 
 def place(graph: Graph) -> dict[str, tuple[float, float]]:
     """Node id → (x, y) in points, for `pos`."""
-    return positions(graph, grid(graph))
+    return place_on(graph, grid(graph))
 
 
-def positions(graph: Graph, where: Grid) -> dict[str, tuple[float, float]]:
+def place_on(graph: Graph, where: Grid) -> dict[str, tuple[float, float]]:
     """Node id → (x, y) in points on a Grid already worked out."""
     found = {}
     for n in graph.nodes:

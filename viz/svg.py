@@ -15,7 +15,7 @@ from graphs.nogc import paused_gc
 
 from . import colors
 from .dot import LARGE, edge_label, edge_style, node_style, tooltip
-from .layout import Lanes, bend, grid, label_position, place
+from .layout import Lanes, bend, grid, label_position
 from .style import FONT, NODE_STYLE
 
 INCH = 72.0
@@ -96,7 +96,10 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
         scale = scale or max((abs(v) for v in values.values()), default=1.0) or 1.0
     explain = len(shown) <= LARGE
     boxes: dict[str, tuple] = {}   # node id → (its column's x, its box in the column)
-    canvas = _Canvas(Lanes(where.slot, lambda: {n: (at + box[0], -box[1]) for n, (at, box) in boxes.items()}))
+
+    def placed() -> dict[str, tuple[float, float]]:   # node id → (x, y upward), as place() gives
+        return {n: (at + box[0], -box[1]) for n, (at, box) in boxes.items()}
+    canvas = _Canvas(Lanes(where.slot, placed))
     plain = {kind: canvas.look(style) for kind, style in NODE_STYLE.items()}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
@@ -112,7 +115,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
             repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
             canvas.edge(boxes[e.src], boxes[e.dst], e.kind, labels[e.params, e.kind], plain["edge_label"], repeat)
     if values:
-        for name, style in colors.legend(scale, place(graph)):
+        for name, style in colors.legend(scale, placed()):
             x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
             canvas.node(name, style["tooltip"], style["label"], canvas.look(style), (x, y), 0.0)
     return canvas.svg(title)
