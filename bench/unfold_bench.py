@@ -1,6 +1,6 @@
 """Time to unfold the Elman RNN (labels shown) and draw it as SVG, for growing τ.
 
-    python bench/unfold_bench.py [--rounds 3] [--steps 10 100 1000 10000]
+    python bench/unfold_bench.py [--rounds 3] [--steps 10 100 1000 10000] [--no-graphviz] [--keep-gc]
 
 "SVG" is what `viz.Diagram.render("svg")` does: Graphviz (`neato -n2`, every position given) up to 2,000
 nodes, the direct writer of viz/svg.py beyond. "via Graphviz" draws the same graph through Graphviz at
@@ -10,6 +10,7 @@ vs τ between the two largest τ.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import statistics
 import sys
@@ -44,7 +45,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--no-graphviz", action="store_true", help="skip the comparison through Graphviz")
+    parser.add_argument("--keep-gc", action="store_true",
+                        help="leave the garbage collector running while graphs are built and drawn, to see its cost")
     args = parser.parse_args()
+    if args.keep_gc:
+        import graphs.unfold
+        import viz.svg
+        graphs.unfold.paused_gc = viz.svg.paused_gc = contextlib.nullcontext
     for param_nodes in (False, True):
         print(f"Elman RNN, labels shown, parameters as nodes: {param_nodes}")
         print(f"{'τ':>7} {'IR min':>9} {'SVG min':>9} {'SVG median':>11} {'total min':>10} {'via Graphviz min':>17}")

@@ -10,7 +10,7 @@ from .expr import Expr
 PER_STEP_KINDS = ("input", "target", "state", "output", "loss")
 
 
-class Node(NamedTuple):   # NamedTuples, not frozen dataclasses: 4× cheaper to make, and τ = 10,000 makes 10⁵
+class Node(NamedTuple):   # NamedTuples, not frozen dataclasses: far cheaper to make, and τ = 10,000 makes 10⁵
     id: str                   # stable and readable: "h", "h[0]", "h@3" after unfolding
     name: str                 # the variable it belongs to: "h"
     kind: str                 # input, target, param, state, output, loss, once, init, ellipsis

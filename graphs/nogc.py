@@ -11,7 +11,8 @@ def paused_gc():
 
     Unfolding τ = 10,000 steps makes some 10⁵ small tuples and strings, none in a reference cycle.
     The collector would still rescan them, more often the more there are, so that building and drawing
-    grew like τ^1.16; paused, it is τ^1.02. Pausing only defers collection; nothing is leaked.
+    grew faster than τ (`python bench/unfold_bench.py --keep-gc` shows by how much). Pausing only defers
+    collection; nothing is leaked.
 
     >>> with paused_gc():
     ...     gc.isenabled()

@@ -1,6 +1,6 @@
 """SVG written directly for big unfolded graphs, whose every position `viz/layout.py` already knows.
 
-Given every position (`neato -n2`), Graphviz still spends some 25 µs on each node, edge and label:
+Given every position (`neato -n2`), Graphviz still spends 30–40 µs on each node, edge and label:
 parsing, attribute look-ups, clipping, printing. At τ = 10,000 that is 150,000 objects and over 4 s.
 Writing the same shapes here is string formatting: 0.5–0.8 s at τ = 10,000, against 4.5–6 s. Circuits,
 drawings up to `LARGE` nodes (everything the app shows), PNG and PDF still go through Graphviz.
