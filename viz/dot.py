@@ -4,7 +4,7 @@ from __future__ import annotations
 from graphs.ir import Edge, Graph, Node
 
 from . import colors
-from .layout import Lanes, grid, label_position, place_on
+from .layout import LabelSpots, Lanes, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 
@@ -74,6 +74,8 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
                                    {n.id: n.step for n in shown})
     else:
         lines += _circuit_edges(edges)
+    if graph.tree:
+        lines += _leaves_in_order(shown)
     if values:
         lines += colors.legend_lines(scale, positions)
     lines.append("}")
@@ -155,6 +157,16 @@ def _circuit_edges(edges: list[Edge]) -> list[str]:
     return lines
 
 
+def _leaves_in_order(shown: list[Node]) -> list[str]:
+    """A tree's leaves on one rank, in sentence order (x(1) … x(τ)), held there by invisible edges."""
+    leaves = sorted((n for n in shown if n.kind == "input" and n.step is not None and "@τ" not in n.id),
+                    key=lambda n: n.step)
+    if len(leaves) < 2:
+        return []
+    ids = [quote(n.id) for n in leaves]
+    return ["  {rank=same; " + "; ".join(ids) + "}"] + [f"  {a} -> {b} [style=\"invis\"]" for a, b in zip(ids, ids[1:])]
+
+
 def _delay_words(delay: int) -> str:
     if delay < 0:
         return f"reads the value {-delay} step(s) ahead (backward in time)"
@@ -168,6 +180,7 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
+    spots = LabelSpots(lanes)
     for k, e in enumerate(edges):
         style = edge_style(e)
         src, dst = positions.get(e.src), positions.get(e.dst)
@@ -182,6 +195,6 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
         label = "" if k in silent else edge_label(e)
         if label and src and dst:
-            x, y = label_position(src, dst, corner)
+            x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines

@@ -65,7 +65,9 @@ def grid(graph: Graph) -> Grid:
             steps.add(n.step)
     slots, width = _slots(shape)
     unit = max(SLOT_WIDTH, 7.0 * longest)
-    column_width = unit * width + COLUMN_GAP
+    # a step read from rows away (y(t-1) → h(t), Fig 10.6) gets a corridor between the columns to pass in
+    steep = any(abs(shape.row[s] - shape.row[d]) > 1 for s, d, _ in shape.delayed if s in shape.row and d in shape.row)
+    column_width = unit * (width + steep) + COLUMN_GAP
     steps = sorted(steps)
     column_x = {step: i * column_width for i, step in enumerate(steps)}
     # a decoder (what reads a value computed once at every step) starts after that value's own column
@@ -294,3 +296,69 @@ def label_position(src: tuple[float, float], dst: tuple[float, float], corner=No
         return (round(x, 1), round(y + 8, 1)) if y >= (y1 + y2) / 2 else (round(x, 1), round(y - 8, 1))
     x, y = (x1 + x2) / 2, (y1 + y2) / 2
     return (round(x + 8, 1), round(y, 1)) if x1 == x2 else (round(x, 1), round(y + 8, 1))
+
+
+class LabelSpots:
+    """Places θ labels one by one on small drawings, each where it overlaps no label placed before and no node.
+
+    A label sits beside its edge (right of a steep one, above a flat one), first at the middle, then
+    further along toward either end; if every spot is taken it goes to the middle anyway.
+    """
+
+    CELL = 40.0   # points: the side of the buckets the placed boxes are filed in
+
+    def __init__(self, lanes: Lanes, font_size: float = 10.0):
+        self.lanes = lanes
+        self.char = 0.6 * font_size
+        self.height = 1.3 * font_size
+        self.boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def spot(self, src: tuple[float, float], dst: tuple[float, float], corner, text: str) -> tuple[float, float]:
+        """Centre of the label `text` for the edge src → dst (bent at corner, if given)."""
+        w, h = self.char * len(text), self.height
+        legs = [(src, corner), (corner, dst)] if corner else [(src, dst)]
+        first = None
+        for frac in (0.5, 0.32, 0.68, 0.2, 0.8):
+            for a, b in legs:
+                centre = _beside(a, b, frac, w, h)
+                first = first or centre
+                box = (centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2)
+                if not self._taken(box):
+                    self._file(box)
+                    return centre
+        box = (first[0] - w / 2, first[1] - h / 2, first[0] + w / 2, first[1] + h / 2)
+        self._file(box)
+        return first
+
+    def _buckets(self, box):
+        x0, y0, x1, y1 = (int(math.floor(v / self.CELL)) for v in box)
+        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
+
+    def _taken(self, box) -> bool:
+        x0, y0, x1, y1 = box
+        for key in self._buckets(box):
+            for a0, b0, a1, b1 in self.boxes.get(key, ()):
+                if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
+                    return True
+        if self.lanes.rows is None:
+            self.lanes._index()
+        lo = bisect.bisect_left(self.lanes.by_x, (x0 - CLEARANCE, -math.inf))
+        hi = bisect.bisect_right(self.lanes.by_x, (x1 + CLEARANCE, math.inf))
+        reach = CLEARANCE - 4   # about a node's radius
+        return any(x0 - reach < x < x1 + reach and y0 - reach < y < y1 + reach for x, y in self.lanes.by_x[lo:hi])
+
+    def _file(self, box) -> None:
+        for key in self._buckets(box):
+            self.boxes.setdefault(key, []).append(box)
+
+
+def _beside(a: tuple[float, float], b: tuple[float, float], frac: float, w: float, h: float) -> tuple[float, float]:
+    """A label's centre beside the point at frac along a → b: to the right of a steep line, above a flat one."""
+    (x1, y1), (x2, y2) = a, b
+    dx, dy = x2 - x1, y2 - y1
+    length = math.hypot(dx, dy) or 1.0
+    nx, ny = -dy / length, dx / length
+    if (abs(dy) > abs(dx) and nx < 0) or (abs(dy) <= abs(dx) and ny < 0):
+        nx, ny = -nx, -ny
+    gap = 3 + abs(nx) * w / 2 + abs(ny) * h / 2
+    return round(x1 + frac * dx + nx * gap, 1), round(y1 + frac * dy + ny * gap, 1)

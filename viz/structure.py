@@ -20,6 +20,7 @@ ENDS = ("once", "init", "param")
 class Structure:
     kind: dict[str, str]                    # per-step variable → its kind (input, state, output …)
     within: set[tuple[str, str]]            # (src, dst) read at the same step
+    delayed: set[tuple[str, str, int]]      # (src, dst, +1 or -1) read from an earlier or a later step
     rails: list[str]                        # states carried forward in time (h, c), bottom to top
     back_rails: list[str]                   # states carried backward in time (g of a bidirectional net)
     below: set[str]                         # rails drawn under their cell (an LSTM's h, under the gates)
@@ -74,7 +75,7 @@ def structure(graph: Graph) -> Structure:
     inline = _chain(cell, within, set(forward + backward))
     row = _rows(kind, within, forward, backward, below, cell, inline)
     phase = _phases(kind, within, delayed, reads_once)
-    return Structure(kind, within, forward, backward, below, cell, row, phase, once_reads, loose)
+    return Structure(kind, within, delayed, forward, backward, below, cell, row, phase, once_reads, loose)
 
 
 def _cell(kind, within, delayed, rails) -> list[str]:
@@ -104,7 +105,7 @@ def _chain(cell: list[str], within: set, rails: set[str]) -> dict[str, str]:
             readers[s].append(d)
     if not cell or any(len(r) != 1 for r in readers.values()):
         return {}
-    fed = [d for s, d in within if d in readers]
+    fed = [r[0] for r in readers.values()]
     if len(fed) != len(set(fed)):   # two cell values feed one: a branching cell
         return {}
     ends = {}
