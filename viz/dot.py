@@ -140,15 +140,17 @@ def _circuit_edges(edges: list[Edge]) -> list[str]:
             square = f"delay:{e.src}:{e.delay}"
             when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
             square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(e.delay))
-            tail = dict(style, label=label, xlabel=when)
+            # the loop back does not pull the reader above the state (Fig 10.2): it stays near its inputs
+            tail = dict(style, label=label, xlabel=when, constraint="false")
             if e.src == e.dst:
                 # a self-loop: the square sits beside its node, as in Fig 10.2; labels go on the square
                 # because Graphviz cannot route labelled edges within one rank
                 square_style["xlabel"] = " ".join(x for x in (label, when) if x)
                 tail = style
-                lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
             if square not in squares:
                 squares.add(square)
+                # the square sits beside its state, as in Fig 10.2, whoever reads the state's past
+                lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
                 lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
                 lines.append(f"  {quote(e.src)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
             lines.append(f"  {quote(square)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
