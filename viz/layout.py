@@ -51,7 +51,7 @@ class Grid:
 def grid(graph: Graph) -> Grid:
     """The Grid of an unfolded graph, worked out per variable and per step, never per node."""
     shape = structure(graph)
-    steps, longest, once, params, captions = set(), 1, [], [], []
+    steps, longest, once, params, captions, sources = set(), 1, [], [], [], []
     for n in graph.nodes:   # one pass over the nodes: at τ = 10,000 there are 60,000
         if n.kind == "caption":
             captions.append(n)
@@ -59,6 +59,8 @@ def grid(graph: Graph) -> Grid:
         longest = max(longest, len(n.label))
         if n.kind == "once":
             once.append(n)
+        elif n.kind == "source":
+            sources.append(n)
         elif n.kind == "param":
             params.append(n.id)
         elif n.step is not None:
@@ -76,6 +78,8 @@ def grid(graph: Graph) -> Grid:
     row_y = {v: r * ROW_HEIGHT for v, r in shape.row.items()}
     top = max(shape.row.values(), default=0)
     fixed = _once_places(graph, shape, once, column_x, slot_x, row_y, column_width, unit, top)
+    for n in sources:   # where a trainable or given h(0) comes from: left of it
+        fixed[n.id] = (round(column_x[n.step] + slot_x.get(n.name, 0.0) - unit, 1), row_y.get(n.name, 0.0))
     span = (len(steps) - 1) * column_width + shift
     fixed.update({p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
     lift = 0.0

@@ -10,6 +10,7 @@ NODE_STYLE = {
     "once":     {"shape": "doublecircle", "style": "filled", "fillcolor": "#f3e8ff"},
     "init":     {"shape": "circle", "style": "dashed"},
     "param":    {"shape": "box", "style": "filled,rounded", "fillcolor": "#e5e7eb"},
+    "source":   {"shape": "box", "style": "filled,rounded", "fillcolor": "#e5e7eb"},
     "ellipsis": {"shape": "plaintext"},
     "caption":  {"shape": "plaintext", "fontsize": "13"},
     "delay":    {"shape": "square", "style": "filled", "fillcolor": "black", "label": "",
