@@ -21,11 +21,11 @@ def shapes(svg_text: str):
             text = next(g.iter(f"{SVG}text"), None)
             if name.startswith("label:") and text is not None:
                 x, y, size = float(text.get("x")), float(text.get("y")), float(text.get("font-size", 10))
-                width = 0.6 * size * len(text.text or "")
+                width = 0.65 * size * len(text.text or "")   # Helvetica's capitals are about 0.67 em
                 labels[name] = (x - width / 2, y - 0.8 * size, x + width / 2, y + 0.2 * size)
                 continue
             box = _outline(g)
-            if box and not name.startswith(("bend:", "caption")):
+            if box and not name.startswith(("bend:", "caption", "cell:")):   # a cell's box holds nodes on purpose
                 nodes[name] = box
         elif g.get("class") == "edge":
             path = next(g.iter(f"{SVG}path"), None)
@@ -40,10 +40,15 @@ def _outline(g):
     if ellipse is not None:
         return tuple(float(ellipse.get(k)) for k in ("cx", "cy", "rx", "ry"))
     polygon = next(g.iter(f"{SVG}polygon"), None)
+    path = next(g.iter(f"{SVG}path"), None)   # a rounded box
     if polygon is not None:
-        xs, ys = zip(*(map(float, p.split(",")) for p in polygon.get("points").split()))
-        return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2, (max(ys) - min(ys)) / 2)
-    return None
+        points = [tuple(map(float, p.split(","))) for p in polygon.get("points").split()]
+    elif path is not None:
+        points = _points(path.get("d"))
+    else:
+        return None
+    xs, ys = zip(*points)
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2, (max(ys) - min(ys)) / 2)
 
 
 def _points(d: str) -> list[tuple[float, float]]:

@@ -8,8 +8,7 @@ from viz.api import Diagram, load, view
 
 VIEWS = [("unfolded", 1, False), ("unfolded", 4, False), ("unfolded", 8, False), ("window", 3, False),
          ("unfolded", 3, True), ("circuit", 1, False)]
-KNOWN = {("lstm", "window", 3, False): "h(t-1)'s edges from the '…' column still cross x(t-1)",
-         ("teacher_forcing", "window", 3, False): "one θ label touches y_hat(t+1) of the training panel"}
+KNOWN: dict = {}   # (name, view, τ, θ as nodes) → why it still fails, run as a strict xfail
 CASES = [pytest.param(name, *v, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[(name, *v)])]
                       if (name, *v) in KNOWN else [], id=f"{name}-{v[0]}-{v[1]}{'-θ' if v[2] else ''}")
          for name in CATALOG for v in VIEWS if not (name == "recursive" and v[0] == "window")]

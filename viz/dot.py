@@ -6,8 +6,10 @@ from graphs.ir import Edge, Graph, Node
 from . import colors
 from .layout import LabelSpots, Lanes, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
+from .textsize import variable_diameters
 
 
+ROUND = {kind for kind, style in NODE_STYLE.items() if style.get("shape") in ("circle", "doublecircle")}
 LARGE = 2_000   # nodes; past this a drawing drops the tooltips that merely repeat the label
 
 
@@ -55,14 +57,20 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     plain = {kind: " ".join(f"{k}={quote(v)}" for k, v in sorted(style.items())) for kind, style in NODE_STYLE.items()}
     # default tooltips only on small drawings: on big ones they cost a quarter of Graphviz's time
     explain = len(shown) <= LARGE
+    if positioned:
+        lines += _cell_boxes(shown, cells)
+    sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown).items()} if positioned else {}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
+        size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
             tail = f" tooltip={quote(tip)}" if tip else ""
-            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where}{tail}]")
+            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{size}{where}{tail}]")
             continue
         style = node_style(n, tip, values, muted, scale)
+        if size:
+            style["width"] = size.split('"')[1]
         if n.id in positions:
             x, y = positions[n.id]
             style["pos"] = f"{x},{y}!"
@@ -70,8 +78,10 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
     if positioned:
+        radius = {positions[n.id]: float(sizes[n.name].split('"')[1]) * 36 for n in shown
+                  if n.kind in ROUND and n.name in sizes and n.id in positions}
         lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
-                                   {n.id: n.step for n in shown})
+                                   {n.id: n.step for n in shown}, radius)
     else:
         lines += _circuit_edges(edges)
     if graph.tree:
@@ -80,6 +90,20 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
         lines += colors.legend_lines(scale, positions)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _cell_boxes(shown: list[Node], where) -> list[str]:
+    """A dashed box around each step's cell (its gates, with its rails running through), drawn first so that
+    it lies under everything; one per step that computes a cell."""
+    if where.cell_box is None:
+        return []
+    x, y, half_w, half_h = where.cell_box
+    steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")
+                    and not n.id.startswith("train:")})
+    style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["cell"].items()))
+    size = f'width="{2 * half_w / 72:.3f}" height="{2 * half_h / 72:.3f}"'
+    return [f'  "cell:{step}" [{style} {size} tooltip="step {step}: the cell" pos="{where.column_x[step] + x:.1f},{y:.1f}!"]'
+            for step in steps]
 
 
 def node_style(n: Node, tip: str, values: dict | None, muted, scale: float | None) -> dict[str, str]:
@@ -176,13 +200,13 @@ def _delay_words(delay: int) -> str:
 
 
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
-                      steps: dict[str, int | None]) -> list[str]:
+                      steps: dict[str, int | None], radius: dict[tuple[float, float], float]) -> list[str]:
     """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
-    spots = LabelSpots(lanes)
+    spots = LabelSpots(lanes, radius)
     for k, e in enumerate(edges):
         style = edge_style(e)
         src, dst = positions.get(e.src), positions.get(e.dst)
