@@ -73,9 +73,9 @@ class Diagram:
     takes over 4 s at τ = 10,000 even with every position given. Other formats and drawings use Graphviz.
     """
 
-    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = ""):
+    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", notation: str = "book"):
         self.graph = graph
-        self.options = {"param_nodes": param_nodes, "title": title}
+        self.options = {"param_nodes": param_nodes, "title": title, "notation": notation}
 
     @cached_property
     def dot(self) -> str:
@@ -106,7 +106,9 @@ class Diagram:
 
 
 def diagram(source: str, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
-            elide: bool = False) -> Diagram:
-    """A Diagram of a catalog name or a recurrence text, in the chosen view."""
+            elide: bool = False, notation: str = "book") -> Diagram:
+    """A Diagram of a catalog name or a recurrence text, in the chosen view; notation "book" labels
+    h⁽³⁾ and ŷ, "plain" h(3) and y_hat."""
     graph = load(arch=source) if source in CATALOG else load(recurrence=source)
-    return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes)
+    return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes,
+                   notation=notation)

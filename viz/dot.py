@@ -6,6 +6,7 @@ from graphs.ir import Edge, Graph, Node
 from . import colors
 from .layout import LabelSpots, Lanes, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
+from .notation import name_in_book, show
 from .textsize import variable_diameters
 
 
@@ -34,10 +35,11 @@ def attrs(values: dict[str, str]) -> str:
 
 def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
            tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
-           scale: float | None = None, title: str = "") -> str:
+           scale: float | None = None, title: str = "", notation: str = "book") -> str:
     """DOT text of a circuit (Graphviz lays it out) or an unfolded graph (positions given here).
 
-    values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed).
+    values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed);
+    notation "book" writes labels as h⁽³⁾ and ŷ, "plain" as h(3) and y_hat.
     """
     positioned = graph.steps is not None and not graph.tree
     lines = ["digraph unfold {"]
@@ -59,16 +61,17 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     explain = len(shown) <= LARGE
     if positioned:
         lines += _cell_boxes(shown, cells)
-    sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown).items()} if positioned else {}
+    sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()} if positioned else {}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
         size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
             tail = f" tooltip={quote(tip)}" if tip else ""
-            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{size}{where}{tail}]")
+            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(show(n.label, notation))}{size}{where}{tail}]")
             continue
         style = node_style(n, tip, values, muted, scale)
+        style["label"] = show(n.label, notation)
         if size:
             style["width"] = size.split('"')[1]
         if n.id in positions:
@@ -81,9 +84,9 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
         radius = {positions[n.id]: float(sizes[n.name].split('"')[1]) * 36 for n in shown
                   if n.kind in ROUND and n.name in sizes and n.id in positions}
         lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
-                                   {n.id: n.step for n in shown}, radius)
+                                   {n.id: n.step for n in shown}, radius, notation)
     else:
-        lines += _circuit_edges(edges)
+        lines += _circuit_edges(edges, notation)
     if graph.tree:
         lines += _leaves_in_order(shown)
     if values:
@@ -123,8 +126,10 @@ def tooltip(n: Node) -> str:
     return f"{n.label} ({n.kind}{', ' + extra if extra else ''})"
 
 
-def edge_label(e: Edge) -> str:
-    return ", ".join(e.params) + EDGE_STYLE[e.kind].get("label_suffix", "")
+def edge_label(e: Edge, notation: str = "plain") -> str:
+    """The θ an edge carries, as drawn: "W" or "W₁, U" (book notation) and "(train)" for teacher forcing."""
+    names = (name_in_book(p) for p in e.params) if notation == "book" else e.params
+    return ", ".join(names) + EDGE_STYLE[e.kind].get("label_suffix", "")
 
 
 def edge_style(e: Edge) -> dict[str, str]:
@@ -151,7 +156,7 @@ def unlabelled(edges: list[Edge], step_of: dict[str, int | None] | None = None) 
     return {k for k, e in enumerate(edges) if e.params and keep[e.dst, e.params, e.kind] != k}
 
 
-def _circuit_edges(edges: list[Edge]) -> list[str]:
+def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
     """Edges of a circuit: a delayed read passes through a black square (the book's delay mark), one square
     per state and delay, shared by everything that reads that state's past."""
     lines = []
@@ -159,7 +164,7 @@ def _circuit_edges(edges: list[Edge]) -> list[str]:
     squares: set[str] = set()
     for k, e in enumerate(edges):
         style = edge_style(e)
-        label = "" if k in silent else edge_label(e)
+        label = "" if k in silent else edge_label(e, notation)
         if e.delay:
             square = f"delay:{e.src}:{e.delay}"
             when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
@@ -200,7 +205,8 @@ def _delay_words(delay: int) -> str:
 
 
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
-                      steps: dict[str, int | None], radius: dict[tuple[float, float], float]) -> list[str]:
+                      steps: dict[str, int | None], radius: dict[tuple[float, float], float],
+                      notation: str) -> list[str]:
     """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
@@ -219,7 +225,7 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             lines.append(f"  {point} -> {quote(e.dst)}{attrs(style)}")
         else:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
-        label = "" if k in silent else edge_label(e)
+        label = "" if k in silent else edge_label(e, notation)
         if label and src and dst:
             x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')

@@ -16,6 +16,7 @@ from graphs.nogc import paused_gc
 from . import colors
 from .dot import LARGE, ROUND, edge_label, edge_style, node_style, tooltip, unlabelled
 from .layout import Lanes, grid, label_position
+from .notation import show
 from .style import FONT, NODE_STYLE
 from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, text_width, variable_diameters
 
@@ -64,15 +65,15 @@ _DIGITS = str.maketrans("123456789", "000000000")
 
 def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
            tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
-           scale: float | None = None, title: str = "") -> str:
+           scale: float | None = None, title: str = "", notation: str = "book") -> str:
     """The unfolded graph as SVG text; takes the same arguments as `to_dot` and draws the same picture."""
     if graph.steps is None or graph.tree:
         raise ValueError("only unfolded graphs are drawn directly; circuits and trees go through Graphviz")
     with paused_gc():
-        return _draw(graph, param_nodes, values, tooltips, muted, scale, title)
+        return _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation)
 
 
-def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
+def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -> str:
     """Nodes first (their boxes are needed by the edges), then edges with their θ labels, then the legend."""
     shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
     where = grid(graph)
@@ -90,7 +91,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
         steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")})
         for step in steps:
             canvas.node(f"cell:{step}", f"step {step}: the cell", "", look, (x, y), where.column_x[step])
-    sizes = {name: f"{d / INCH:.3f}" for name, d in variable_diameters(shown).items()}
+    sizes = {name: f"{d / INCH:.3f}" for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()}
     plain: dict[tuple[str, str], _Look] = {}   # (kind, variable) → look: one size for a variable at every step
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
@@ -106,7 +107,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
                 size = {"width": sizes[n.name]} if n.kind in ROUND and n.name in sizes else {}
                 plain[key] = canvas.look(dict(NODE_STYLE[n.kind], **size))
             look = plain[key]
-        boxes[n.id] = canvas.node(n.id, tip, n.label, look, where.offset(n), where.origin(n))
+        boxes[n.id] = canvas.node(n.id, tip, show(n.label, notation), look, where.offset(n), where.origin(n))
     label_look = canvas.look(NODE_STYLE["edge_label"])
     labels: dict = {}
     repeats: dict = {}
@@ -114,7 +115,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
     silent = unlabelled(drawn, {n.id: n.step for n in shown})
     for k, e in enumerate(drawn):
         if (e.params, e.kind) not in labels:
-            labels[e.params, e.kind] = edge_label(e)
+            labels[e.params, e.kind] = edge_label(e, notation)
         repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
         label = "" if k in silent else labels[e.params, e.kind]
         canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, label_look, repeat)

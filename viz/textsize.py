@@ -26,10 +26,11 @@ def circle_diameter(label: str, size: float = FONT_SIZE) -> float:
     return max(MIN_WIDTH, CIRCLE_FIT * max(text_width(label, size) + LABEL_MARGIN, 1.2 * size + LABEL_MARGIN))
 
 
-def variable_diameters(nodes) -> dict[str, float]:
-    """Variable → the diameter that fits its longest label, so that h(9) and h(10) are drawn the same size."""
+def variable_diameters(nodes, display=str) -> dict[str, float]:
+    """Variable → the diameter that fits its longest label as displayed, so that h(9) and h(10) are drawn the
+    same size."""
     longest: dict[str, str] = {}
     for n in nodes:   # by length first: measuring every label would cost as much as drawing it
         if n.kind != "ellipsis" and len(n.label) > len(longest.get(n.name, "")):
             longest[n.name] = n.label
-    return {name: round(circle_diameter(label), 1) for name, label in longest.items()}
+    return {name: round(circle_diameter(display(label)), 1) for name, label in longest.items()}
