@@ -116,8 +116,6 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
             dst = f"{e.dst}@{step}"
             src_col = place(step - e.delay)
             if from_once:
-                if not with_ends:
-                    continue
                 src = f"{e.src}@τ"
             elif src_col is not None:
                 src = f"{e.src}@{src_col}"
@@ -134,6 +132,14 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     if with_ends:
         edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
                        kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+    elif once:   # the window shows C too: made by the steps after the window ("…"), read by every step in it
+        nodes += [Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note)
+                  for n in once]
+        ids = {n.id for n in nodes}
+        later = f"{GAP}{len(gaps)}"
+        edges += [Edge(f"{e.src}@{later}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
+                       kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+        edges = [e for e in edges if e.src in ids and e.dst in ids]
     if param_nodes:
         nodes += graph.kinds("param")
         ids = {n.id for n in nodes}
