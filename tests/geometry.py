@@ -99,3 +99,25 @@ def labels_on_nodes(labels, nodes) -> list[tuple[str, str]]:
 
 def distance(a, b) -> float:
     return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def crossings(edges) -> int:
+    """How many pairs of edges cross (sharing no end), counting each pair once."""
+    segments = []
+    for k, (src, dst, points) in enumerate(edges):
+        segments += [(k, a, b) for a, b in zip(points[::3], points[3::3])] or []
+        if len(points) >= 2 and len(points) < 4:
+            segments.append((k, points[0], points[-1]))
+    ends = [{src, dst} for src, dst, _ in edges]
+    crossed = set()
+    for i, (k, a, b) in enumerate(segments):
+        for m, c, d in segments[i + 1:]:
+            if k != m and (k, m) not in crossed and not (ends[k] & ends[m]) and _cross(a, b, c, d):
+                crossed.add((k, m))
+    return len(crossed)
+
+
+def _cross(a, b, c, d) -> bool:
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
