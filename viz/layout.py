@@ -16,6 +16,7 @@ from graphs.ir import Graph, Node
 from graphs.unfold import TRAIN
 
 from .structure import Structure, structure
+from .textsize import text_width
 
 COLUMN_GAP = 28.0   # points between the widest nodes of neighbouring columns
 ROW_HEIGHT = 78.0
@@ -325,18 +326,19 @@ class LabelSpots:
     def __init__(self, lanes: Lanes, radius: dict[tuple[float, float], float] | None = None, font_size: float = 10.0):
         self.lanes = lanes
         self.radius = radius or {}   # node position → its radius, where it is not about CLEARANCE
-        self.char = 0.7 * font_size   # a little wider than most letters: W and m are wide
+        self.font_size = font_size
         self.height = 1.4 * font_size
         self.boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
     def spot(self, src: tuple[float, float], dst: tuple[float, float], corner, text: str) -> tuple[float, float]:
         """Centre of the label `text` for the edge src → dst (bent at corner, if given)."""
-        w, h = self.char * len(text), self.height
+        w, h = text_width(text, self.font_size) + 3, self.height
         legs = [(src, corner), (corner, dst)] if corner else [(src, dst)]
         first = None
-        for frac in (0.5, 0.32, 0.68, 0.2, 0.8):
+        tries = [(frac, side) for side in (1, -1) for frac in (0.5, 0.32, 0.68, 0.2, 0.8)]   # this side first
+        for frac, side in tries:
             for a, b in legs:
-                centre = _beside(a, b, frac, w, h)
+                centre = _beside(a, b, frac, w, h, side)
                 first = first or centre
                 box = (centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2)
                 if not self._taken(box):
@@ -371,13 +373,16 @@ class LabelSpots:
             self.boxes.setdefault(key, []).append(box)
 
 
-def _beside(a: tuple[float, float], b: tuple[float, float], frac: float, w: float, h: float) -> tuple[float, float]:
-    """A label's centre beside the point at frac along a → b: to the right of a steep line, above a flat one."""
+def _beside(a: tuple[float, float], b: tuple[float, float], frac: float, w: float, h: float,
+            side: int = 1) -> tuple[float, float]:
+    """A label's centre beside the point at frac along a → b: to the right of a steep line, above a flat one
+    (side -1: the other side)."""
     (x1, y1), (x2, y2) = a, b
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy) or 1.0
     nx, ny = -dy / length, dx / length
     if (abs(dy) > abs(dx) and nx < 0) or (abs(dy) <= abs(dx) and ny < 0):
         nx, ny = -nx, -ny
+    nx, ny = side * nx, side * ny
     gap = 3 + abs(nx) * w / 2 + abs(ny) * h / 2
     return round(x1 + frac * dx + nx * gap, 1), round(y1 + frac * dy + ny * gap, 1)
