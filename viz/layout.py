@@ -217,6 +217,7 @@ class Lanes:
         self.rows: dict[float, list[float]] | None = None
         self.columns: dict[float, list[float]] = {}
         self.by_x: list[tuple[float, float]] = []
+        self.known: dict[str, tuple[float, float]] | None = None   # positions(), asked for once
 
     def between(self, src: tuple[float, float], dst: tuple[float, float]) -> int:
         """How many nodes a straight edge from src to dst would pass behind (0 for a slanted edge).
@@ -256,15 +257,14 @@ class Lanes:
 
     def _near_slant(self, src: tuple[float, float], dst: tuple[float, float]) -> int:
         """Nodes (other than the ends) closer than CLEARANCE to the segment src–dst."""
-        if self.rows is None:
-            self._index()
+        by_x = self._sorted_by_x()
         (x1, y1), (x2, y2) = src, dst
-        lo = bisect.bisect_left(self.by_x, (min(x1, x2) - CLEARANCE, -math.inf))
-        hi = bisect.bisect_right(self.by_x, (max(x1, x2) + CLEARANCE, math.inf))
+        lo = bisect.bisect_left(by_x, (min(x1, x2) - CLEARANCE, -math.inf))
+        hi = bisect.bisect_right(by_x, (max(x1, x2) + CLEARANCE, math.inf))
         dx, dy = x2 - x1, y2 - y1
         length2 = dx * dx + dy * dy
         count = 0
-        for x, y in self.by_x[lo:hi]:
+        for x, y in by_x[lo:hi]:
             if (x, y) in (src, dst):
                 continue
             along = ((x - x1) * dx + (y - y1) * dy) / length2
@@ -272,10 +272,20 @@ class Lanes:
                 count += 1
         return count
 
+    def _sorted_by_x(self) -> list[tuple[float, float]]:
+        """Every node's position, by x (made on first need: long chains of level edges never need it)."""
+        if not self.by_x:
+            self.by_x = sorted((round(x, 1), round(y, 1)) for x, y in self._positions().values())
+        return self.by_x
+
+    def _positions(self) -> dict[str, tuple[float, float]]:
+        if self.known is None:
+            self.known = self.positions()
+        return self.known
+
     def _index(self) -> None:
-        self.by_x = sorted((round(x, 1), round(y, 1)) for x, y in self.positions().values())
         self.rows = {}
-        for x, y in self.positions().values():
+        for x, y in self._positions().values():
             x, y = round(x, 1), round(y, 1)
             self.rows.setdefault(y, []).append(x)
             self.columns.setdefault(x, []).append(y)
@@ -358,11 +368,10 @@ class LabelSpots:
             for a0, b0, a1, b1 in self.boxes.get(key, ()):
                 if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
                     return True
-        if self.lanes.rows is None:
-            self.lanes._index()
-        lo = bisect.bisect_left(self.lanes.by_x, (x0 - CLEARANCE, -math.inf))
-        hi = bisect.bisect_right(self.lanes.by_x, (x1 + CLEARANCE, math.inf))
-        for x, y in self.lanes.by_x[lo - 1 if lo else 0:hi + 1]:
+        by_x = self.lanes._sorted_by_x()
+        lo = bisect.bisect_left(by_x, (x0 - CLEARANCE, -math.inf))
+        hi = bisect.bisect_right(by_x, (x1 + CLEARANCE, math.inf))
+        for x, y in by_x[lo - 1 if lo else 0:hi + 1]:
             reach = self.radius.get((x, y), CLEARANCE - 4)
             if x0 - reach < x < x1 + reach and y0 - reach < y < y1 + reach:
                 return True

@@ -60,7 +60,7 @@ class _Look:
         return self._extents[key]
 
 
-_DIGITS = str.maketrans("123456789", "000000000")
+_DIGITS = str.maketrans("123456789¹²³⁴⁵⁶⁷⁸⁹", "000000000⁰⁰⁰⁰⁰⁰⁰⁰⁰")   # h(12) and h⁽¹²⁾ are as wide as h(00)
 
 
 def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
