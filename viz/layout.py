@@ -35,6 +35,7 @@ class Grid:
     fixed: dict[str, tuple[float, float]]   # node id → (x, y) of nodes in no column: θ, values computed once
     lift: float = 0.0                       # how far the training panel sits above the test panel
     cell: frozenset[str] = frozenset()      # the variables a step's cell box surrounds (gates and rails)
+    gates: frozenset[str] = frozenset()     # the cell's own values (not its rails): drawn as plain values
     cell_box: tuple[float, float, float, float] | None = None   # (x, y, half width, half height) in a column
 
     def offset(self, n: Node) -> tuple[float, float]:
@@ -93,6 +94,7 @@ def grid(graph: Graph) -> Grid:
     boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
                 slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),
+                gates=frozenset(shape.cell),
                 cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None)
 
 
@@ -122,7 +124,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
 
     A step's cell spreads along its rows; a rail sits under the cell values it is made of (an LSTM's c over
     its gates), a rail under the cell at the cell's right (its h, read by the next step's gates); inputs under
-    what reads them; a backward rail half a slot right of the forward one, so x(t) reaches both (Fig 10.11).
+    what reads them; a backward rail a slot right of the forward one, so x(t) reaches both (Fig 10.11).
     """
     rows: dict[int, list[str]] = {}
     cell = set(shape.cell)
@@ -147,7 +149,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
             if v in inputs or v in shape.below:
                 continue
             if v in shape.back_rails and shape.rails:
-                wanted[v] = (mean(shape.rails) or 0.0) + 0.5
+                wanted[v] = (mean(shape.rails) or 0.0) + 1.0
             else:
                 wanted[v] = mean(sources[v])
         _spread(wanted, slot)
