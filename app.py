@@ -289,6 +289,7 @@ def explain_page() -> None:
 
 
 def order_matters() -> None:
+    from graphs.explainers.sentiment import words
     st.markdown("The two sentences below use the same words. A **bag-of-words** model (the mean of the words' "
                 "embeddings) is *position invariant*: it must give both the same score. A **recurrent** net reads "
                 "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
@@ -305,7 +306,7 @@ def order_matters() -> None:
         rnn, bag = result["recurrent"], result["bag_of_words"]
         column.metric("Recurrent net", rnn["label"], f"P(positive) = {rnn['p_positive']:.3f}", delta_color="off")
         column.metric("Bag of words", bag["label"], f"P(positive) = {bag['p_positive']:.3f}", delta_color="off")
-    if sorted(first.lower().split()) == sorted(second.lower().split()) and first != second:
+    if sorted(words(first)) == sorted(words(second)) and first != second:
         st.info("Same words, other order: the bag-of-words scores are equal by construction.")
     st.image(views["lines"], width="stretch")
     left, right = st.columns(2)
@@ -321,12 +322,12 @@ def year_anywhere() -> None:
                 "trained only on sentences whose year is the 2nd or the 6th word.")
     st.image(year_plot(), width="stretch")
     sentence = st.text_input("Try a sentence", "we visited paris with friends in 1987", key="year_text")
-    tokens = sentence.split()
-    if not tokens:
-        st.error("type a sentence with at least one word")
+    try:
+        tagged = models()["year"].tag(sentence)
+    except ParseError as err:
+        st.error(str(err))
         return
-    taggers = models()["year"]
-    shared, positional = taggers.shared_scores(tokens), taggers.positional_scores(tokens)
+    tokens, shared, positional = tagged["tokens"], tagged["shared"], tagged["per_position"]
     st.table({"word": tokens, "P(year), shared weights": [f"{p:.2f}" for p in shared],
               "P(year), per-position weights": [f"{p:.2f}" for p in positional] + [""] * (len(tokens) - len(positional))})
 

@@ -91,6 +91,10 @@ def test_explain_year_and_character_pages(graphviz_dot):
     at = _app("Explain")
     at.radio(key="topic").set_value("“2009” in any position").run()
     assert not at.exception and at.table
+    at.text_input(key="year_text").set_value("In 2009, I went to Nepal").run()
+    words = at.table[0].value["word"].tolist()
+    shared = [float(p) for p in at.table[0].value["P(year), shared weights"]]
+    assert words[:3] == ["In", "2009", ","] and shared[1] >= 0.9
     at.radio(key="topic").set_value("Character RNN").run()
     assert not at.exception and at.code and at.code[0].value.startswith("def ")
     at.slider(key="temperature").set_value(1.2).run()

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
     explain.add_argument("sentences", nargs="+")
     explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    year = commands.add_parser("year", help="parameter sharing: P(year) for every token, from both taggers")
+    year.add_argument("sentences", nargs="+")
+    year.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     return parser
 
 
@@ -85,6 +88,14 @@ def _explain(args) -> None:
     from graphs.explainers.sentiment import load as load_sentiment
     model = load_sentiment()
     print(json.dumps([model.classify(sentence) for sentence in args.sentences], ensure_ascii=False))
+
+
+def _year(args) -> None:
+    import json
+
+    from graphs.explainers.year import load as load_taggers
+    taggers = load_taggers()
+    print(json.dumps([taggers.tag(sentence) for sentence in args.sentences], ensure_ascii=False))
 
 
 def _run(args) -> None:
@@ -137,7 +148,7 @@ def _gt(args) -> None:
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain}
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "year": _year}
 
 
 def main(argv: list[str] | None = None) -> int:
