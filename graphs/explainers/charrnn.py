@@ -131,7 +131,7 @@ def mean_loss(graph, params, data: np.ndarray, backend: str = "numpy") -> float:
     return total / (count * data.shape[1])
 
 
-def train(text: str | None = None, epochs: int = 12, seed: int = 0, progress=None, hidden: int | None = None,
+def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
           lr: float = 4e-3) -> CharModel:
     """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it."""
     import torch
@@ -201,7 +201,7 @@ def load(path: Path = WEIGHTS) -> CharModel:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
     import torch
     torch.set_num_threads(1)   # a shared machine: one core is the budget

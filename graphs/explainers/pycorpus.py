@@ -10,8 +10,10 @@ import string
 import sysconfig
 from pathlib import Path
 
-TRAIN_MODULES = ("argparse", "bisect", "calendar", "csv", "dataclasses", "fnmatch", "fractions", "functools",
-                 "gettext", "glob", "heapq", "pprint", "shlex", "string", "textwrap", "tokenize")
+TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "dataclasses", "difflib", "enum",
+                 "fnmatch", "fractions", "functools", "gettext", "glob", "heapq", "inspect", "optparse", "pathlib",
+                 "pprint", "random", "shlex", "shutil", "statistics", "string", "textwrap", "threading",
+                 "tokenize", "traceback", "typing")
 VALID_MODULES = ("contextlib", "queue")    # the held-out text: two excerpts, one from each
 ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))   # newline and printable ASCII: 96 characters
 OTHER = "?"                                                 # what any other character becomes
