@@ -253,14 +253,16 @@ def run_page(source: str, state: str) -> None:
 @st.cache_resource(show_spinner="Loading the trained models…")
 def models() -> dict:
     """The shipped explainer models (read-only: never mutated)."""
-    from graphs.explainers import charrnn, sentiment, year
-    return {"sentiment": sentiment.load(), "year": year.load(), "chars": charrnn.load()}
+    from graphs.explainers import charrnn, sentiment, window, year
+    words = sentiment.load()
+    return {"sentiment": words, "window": window.load(words=words), "year": year.load(), "chars": charrnn.load()}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def order_views(first: str, second: str) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
     from graphs.explainers.trace import trace_pair
+    from graphs.explainers.window import classify
     from viz.plots import heatmap, pair_trace, probability_lines, projection
     model = models()["sentiment"]
     runs = {s: model.trajectory(s) for s in (first, second)}
@@ -269,7 +271,7 @@ def order_views(first: str, second: str) -> dict:
             "lines": probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()}),
             "projection": projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()}),
             "heatmaps": [heatmap(h, tokens, title=s) for s, (tokens, h, _) in runs.items()],
-            "scores": [model.classify(s) for s in (first, second)]}
+            "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring every position…")
@@ -294,7 +296,8 @@ def explain_page() -> None:
 def order_matters() -> None:
     from graphs.explainers.sentiment import words
     st.markdown("The two sentences below use the same words. A **bag-of-words** model (the mean of the words' "
-                "embeddings) is *position invariant*: it must give both the same score. A **recurrent** net reads "
+                "embeddings) is *position invariant*: it must give both the same score. A **time-delay net** (a 1-D "
+                "convolution) sees order only inside a window of three words. A **recurrent** net reads "
                 "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
                 "the “not” to the adjective it negates. Watch where the two sentences' P(positive) part ways.")
     a, b = st.columns(2)
@@ -309,6 +312,9 @@ def order_matters() -> None:
         rnn, bag = result["recurrent"], result["bag_of_words"]
         column.metric("Recurrent net", rnn["label"], f"P(positive) = {rnn['p_positive']:.3f}", delta_color="off")
         column.metric("Bag of words", bag["label"], f"P(positive) = {bag['p_positive']:.3f}", delta_color="off")
+        tdnn = result["time_delay"]
+        column.metric("Time-delay net (3-word window)", tdnn["label"], f"P(positive) = {tdnn['p_positive']:.3f}",
+                      delta_color="off")
     if sorted(words(first)) == sorted(words(second)) and first != second:
         st.info("Same words, other order: the bag-of-words scores are equal by construction.")
     parted, flipped = views["steps"]
@@ -374,13 +380,13 @@ def character_rnn() -> None:
     found = ({n: (f.unit, f.correlations) for n, f in find_units(model).items()} if user_model else shipped_units())
     st.caption(f"Units found automatically (r on each held-out excerpt; |r| ≥ {BAR} counts): " + "; ".join(
         f"{name}: unit {unit} ({', '.join(f'{r:+.2f}' for r in rs)})" for name, (unit, rs) in found.items()))
-    options = [f"{name}: unit {unit}" for name, (unit, _) in found.items()] + ["any unit"]
     left, right = st.columns([2, 1])
-    choice = left.radio("Colour the text by", options, horizontal=True, key="unit_choice")
-    if choice == "any unit":
-        unit = int(right.number_input("Unit", 0, model.hidden_size - 1, 0, key="unit"))
+    choice = left.radio("Colour the text by", [*found, "any unit"], horizontal=True, key="unit_choice",
+                        format_func=lambda name: f"{name}: unit {found[name][0]}" if name in found else name)
+    if choice in found:
+        unit = found[choice][0]
     else:
-        unit = found[choice.split(":")[0]][0]
+        unit = int(right.number_input("Unit", 0, model.hidden_size - 1, 0, key="unit"))
     source, start, stop = held_out_spans(1_500)[0]
     text = st.text_area("Text to colour", source[start:stop], height=120, max_chars=5_000, key="colour_text")
     if not text:

@@ -86,11 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _explain(args) -> None:
     import json
 
+    from graphs.explainers import window
     from graphs.explainers.sentiment import load as load_sentiment
     from graphs.explainers.trace import trace_pair
     model = load_sentiment()
     pairs = zip(args.sentences[::2], args.sentences[1::2])   # 1st with 2nd, 3rd with 4th, …
-    print(json.dumps({"sentences": [model.classify(sentence) for sentence in args.sentences],
+    print(json.dumps({"sentences": [window.classify(model, window.load(words=model), sentence)
+                                    for sentence in args.sentences],
                       "pairs": [trace_pair(model, first, second) for first, second in pairs]}, ensure_ascii=False))
 
 

@@ -28,14 +28,31 @@ STREAMS = 64            # the training text is read as this many parallel stream
 RUN_CHUNK = 1_000       # longer texts are run in pieces, the state carried over
 
 
-def model_text(alphabet_size: int, hidden: int) -> str:
-    """The GRU in the recurrence language; h_start carries the state over from the previous piece of text."""
-    return f"""
-input x, h_start
-param Wz, Uz, bz, Wr, Ur, br, Wn, Un, bn, V, c
+CELLS = {
+    "gru": ("h",),
+    "lstm": ("h", "s"),    # s: the LSTM's cell state (named s: c is the output bias)
+}
+
+
+def model_text(alphabet_size: int, hidden: int, cell: str = "gru") -> str:
+    """The GRU or LSTM in the recurrence language; each state's *_start input carries it over between pieces."""
+    states = CELLS[cell]
+    head = f"""
+input x, {", ".join(f"{v}_start" for v in states)}
 size h = {hidden}
 size o = {alphabet_size}
-h[0] = h_start
+""" + "".join(f"size {v}_start = {hidden}\n{v}[0] = {v}_start\n" for v in states)
+    if cell == "lstm":
+        return head + """param Wf, Uf, bf, Wi, Ui, bi, Wg, Ug, bg, Wq, Uq, bq, V, c
+f_t = sigmoid(Wf @ x + Uf @ h[t-1] + bf)      # forget gate
+i_t = sigmoid(Wi @ x + Ui @ h[t-1] + bi)      # input gate
+g_t = tanh(Wg @ x + Ug @ h[t-1] + bg)         # candidate
+s = f_t * s[t-1] + i_t * g_t                  # the cell state: a gated self-loop
+q_t = sigmoid(Wq @ x + Uq @ h[t-1] + bq)      # output gate
+h = q_t * tanh(s)
+o = V @ h + c                                 # scores of the next character
+"""
+    return head + """param Wz, Uz, bz, Wr, Ur, br, Wn, Un, bn, V, c
 z = sigmoid(Wz @ x + Uz @ h[t-1] + bz)        # update gate: how much of h(t-1) to keep
 r = sigmoid(Wr @ x + Ur @ h[t-1] + br)        # reset gate: how much of h(t-1) the candidate reads
 n = tanh(Wn @ x + Un @ (r * h[t-1]) + bn)     # candidate state
@@ -44,9 +61,10 @@ o = V @ h + c                                 # scores of the next character
 """
 
 
-def default_text() -> str:
-    """The held-out text: the validation modules, which the shipped model never trained on."""
-    return pycorpus.corpus()[1]
+def starts(carry: dict, steps: int, backend: str = "numpy") -> dict:
+    """The carried states as *_start inputs (only their first step is read)."""
+    return {f"{v}_start": (np.broadcast_to(h, (steps, *h.shape[1:])) if backend == "numpy"
+                           else h.expand(steps, -1, -1)) for v, h in carry.items()}
 
 
 @dataclass
@@ -57,11 +75,34 @@ class CharModel:
     facts: dict = field(default_factory=dict)     # how it was trained: baseline, corpus digest, seconds
 
     @property
+    def cell(self) -> str:
+        return "lstm" if "Uf" in self.params else "gru"
+
+    @property
     def hidden_size(self) -> int:
-        return self.params["Uz"].shape[0]
+        return self.params["V"].shape[1]
 
     def graph(self):
-        return parse(model_text(len(self.alphabet), self.hidden_size))
+        return parse(model_text(len(self.alphabet), self.hidden_size, self.cell))
+
+    def zeros(self, batch: int = 1) -> dict:
+        return {v: np.zeros((1, batch, self.hidden_size)) for v in CELLS[self.cell]}
+
+    def states(self, text: str) -> dict:
+        """Every state after each character (h, and the LSTM's cell state s), each (T, hidden)."""
+        if not text:
+            raise ParseError("give at least one character")
+        if len(text) > limits.MAX_SEQUENCE:
+            raise ParseError(f"at most {limits.MAX_SEQUENCE:,} characters at a time")
+        graph, rows, carry = self.graph(), self.encode(text), self.zeros()
+        out = {v: [] for v in carry}
+        for k in range(0, len(text), RUN_CHUNK):
+            piece = rows[k:k + RUN_CHUNK]
+            values = run(graph, {"x": piece[:, None], **starts(carry, len(piece))}, params=self.params).values
+            for v in carry:
+                out[v].append(values[v][:, 0])
+                carry[v] = values[v][-1:]
+        return {v: np.concatenate(parts) for v, parts in out.items()}
 
     def encode(self, text: str) -> np.ndarray:
         """One-hot rows; a character outside the alphabet reads as the alphabet's OTHER (or first) character."""
@@ -73,19 +114,7 @@ class CharModel:
 
     def hidden(self, text: str) -> np.ndarray:
         """h(t) after each character, (T, hidden)."""
-        if not text:
-            raise ParseError("give at least one character")
-        if len(text) > limits.MAX_SEQUENCE:
-            raise ParseError(f"at most {limits.MAX_SEQUENCE:,} characters at a time")
-        graph, rows = self.graph(), self.encode(text)
-        h, out = np.zeros((1, self.hidden_size)), []
-        for k in range(0, len(text), RUN_CHUNK):
-            piece = rows[k:k + RUN_CHUNK]
-            start = np.broadcast_to(h, (len(piece), 1, self.hidden_size))
-            values = run(graph, {"x": piece[:, None], "h_start": start}, params=self.params).values
-            out.append(values["h"][:, 0])
-            h = values["h"][-1]
-        return np.concatenate(out)
+        return self.states(text)["h"]
 
     def sample(self, prefix: str, length: int = 200, temperature: float = 0.7, seed: int = 0) -> str:
         """Text continuing the prefix, one character at a time from softmax(o / temperature)."""
@@ -95,12 +124,12 @@ class CharModel:
             raise ParseError("sample between 1 and 2,000 characters")
         rng = np.random.default_rng(seed)
         graph = self.graph()
-        h = np.zeros((1, 1, self.hidden_size))
+        carry = self.zeros()
         out, given = [], (prefix or "\n")
         for k in range(len(given) + length - 1):
             current = given[k] if k < len(given) else out[-1]
-            values = run(graph, {"x": self.encode(current), "h_start": h}, params=self.params).values
-            h = values["h"]
+            values = run(graph, {"x": self.encode(current), **starts(carry, 1)}, params=self.params).values
+            carry = {v: values[v] for v in carry}
             if k >= len(given) - 1:
                 logits = values["o"][0, 0] / temperature
                 p = np.exp(logits - logits.max())
@@ -114,25 +143,24 @@ def streams(rows: np.ndarray, count: int) -> np.ndarray:
     return rows[: length * count].reshape(count, length, -1).transpose(1, 0, 2)
 
 
-def mean_loss(graph, params, data: np.ndarray, backend: str = "numpy") -> float:
+def mean_loss(graph, params, data: np.ndarray, cell: str = "gru") -> float:
     """Nats per character of predicting each stream's next character, the state carried from piece to piece."""
-    h = np.zeros((1, data.shape[1], params["Uz"].shape[0]))
+    carry = {v: np.zeros((1, data.shape[1], params["V"].shape[1])) for v in CELLS[cell]}
     total, count = 0.0, 0
     for k in range(0, len(data) - 1, CHUNK * 4):
         piece = data[k:k + CHUNK * 4 + 1]
-        start = np.broadcast_to(h, (len(piece) - 1, *h.shape[1:]))
-        values = run(graph, {"x": piece[:-1], "h_start": start}, backend=backend, params=params).arrays()
+        values = run(graph, {"x": piece[:-1], **starts(carry, len(piece) - 1)}, params=params).arrays()
         o = values["o"]
         log_p = o - o.max(-1, keepdims=True)
         log_p -= np.log(np.exp(log_p).sum(-1, keepdims=True))
         total -= (log_p * piece[1:]).sum()
         count += len(piece) - 1
-        h = values["h"][-1:]
-    return total / (count * data.shape[1])
+        carry = {v: values[v][-1:] for v in carry}
+    return float(total / (count * data.shape[1]))
 
 
 def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
-          lr: float = 4e-3) -> CharModel:
+          lr: float = 4e-3, cell: str = "gru") -> CharModel:
     """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it."""
     import torch
     torch.manual_seed(seed)
@@ -147,20 +175,20 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
         train_text, valid_text = text[:split], text[split:]
         alphabet, hidden = "".join(sorted(set(text)))[:limits.MAX_VOCAB], hidden or 64
     model = CharModel(alphabet, {}, facts={"corpus": pycorpus.digest(train_text + valid_text)})
-    graph = parse(model_text(len(alphabet), hidden))
+    graph = parse(model_text(len(alphabet), hidden, cell))
     data = streams(model.encode(train_text), max(1, min(STREAMS, len(train_text) // (4 * CHUNK))))
     valid = streams(model.encode(valid_text), max(1, min(16, len(valid_text) // (4 * CHUNK))))
     params = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True)
-              for k, v in init_params(infer(graph, {"x": len(alphabet), "h_start": hidden}), seed).items()}
+              for k, v in init_params(infer(graph, {"x": len(alphabet)}), seed).items()}
     optimiser = torch.optim.Adam(params.values(), lr=lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, max(1, epochs), eta_min=lr / 10)
     began, cpu_began = time.perf_counter(), time.process_time()
     for epoch in range(epochs):
-        losses, h = [], torch.zeros(1, data.shape[1], hidden)
+        losses, carry = [], {v: torch.zeros(1, data.shape[1], hidden) for v in CELLS[cell]}
         offset = (epoch * 37) % CHUNK   # pieces cut at other places each epoch
         for k in range(offset, len(data) - 1, CHUNK):
             piece = torch.as_tensor(data[k:k + CHUNK + 1], dtype=torch.float32)
-            values = run(graph, {"x": piece[:-1], "h_start": h.expand(len(piece) - 1, -1, -1)},
+            values = run(graph, {"x": piece[:-1], **starts(carry, len(piece) - 1, "torch")},
                          backend="torch", params=params, dtype="float32").values
             loss = -(torch.log_softmax(values["o"], dim=-1) * piece[1:]).sum(-1).mean()
             optimiser.zero_grad()
@@ -168,11 +196,11 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
             torch.nn.utils.clip_grad_norm_(params.values(), 5.0)
             optimiser.step()
             losses.append(loss.item())
-            h = values["h"][-1:].detach()
+            carry = {v: values[v][-1:].detach() for v in carry}
         schedule.step()
         model.params = {k: v.detach().numpy().astype(np.float64) for k, v in params.items()}
         model.history["train"].append(float(np.mean(losses)))
-        model.history["validation"].append(mean_loss(graph, model.params, valid))
+        model.history["validation"].append(mean_loss(graph, model.params, valid, cell))
         if progress and progress(epoch, model.history["train"][-1], model.history["validation"][-1]):
             break
     model.facts["seconds"] = round(time.perf_counter() - began, 1)            # wall time, on a shared machine
@@ -202,6 +230,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--cell", choices=sorted(CELLS), default="gru")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS, help="where to write (and read) the weights")
     args = parser.parse_args()
     import torch
     torch.set_num_threads(1)   # a shared machine: one core is the budget
@@ -211,13 +241,13 @@ def main() -> None:
         baseline = ngram_loss(train_text, valid_text, pycorpus.ALPHABET)
         print(f"corpus {pycorpus.digest(train_text + valid_text)}: {len(train_text):,} characters to train on, "
               f"{len(valid_text):,} held out; 3-gram baseline {baseline:.3f} nats/char", flush=True)
-        model = train(epochs=args.epochs, progress=lambda e, t, v: print(
+        model = train(epochs=args.epochs, cell=args.cell, progress=lambda e, t, v: print(
             f"epoch {e + 1}: train {t:.3f}, validation {v:.3f} nats/char (3-gram {baseline:.3f})", flush=True))
         model.facts["baseline_3gram"] = round(baseline, 4)
-        save(model)
+        save(model, args.weights)
         print(f"trained in {model.facts['seconds'] / 60:.1f} min wall time, "
               f"{model.facts['cpu_seconds'] / 60:.1f} min CPU time", flush=True)
-    report(load())
+    report(load(args.weights))
 
 
 def report(model: CharModel) -> None:
