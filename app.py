@@ -351,7 +351,7 @@ def year_anywhere() -> None:
 def shipped_units() -> dict:
     """The shipped character model's units, found on the two held-out excerpts."""
     from graphs.explainers.units import find_units
-    return {name: (f.unit, f.correlations) for name, f in find_units(models()["chars"]).items()}
+    return {name: (f.state, f.unit, f.correlations) for name, f in find_units(models()["chars"]).items()}
 
 
 def character_rnn() -> None:
@@ -377,22 +377,24 @@ def character_rnn() -> None:
     except ParseError as err:
         a.error(str(err))
     b.image(loss_curves(model.history), width="stretch")
-    found = ({n: (f.unit, f.correlations) for n, f in find_units(model).items()} if user_model else shipped_units())
-    st.caption(f"Units found automatically (r on each held-out excerpt; |r| ≥ {BAR} counts): " + "; ".join(
-        f"{name}: unit {unit} ({', '.join(f'{r:+.2f}' for r in rs)})" for name, (unit, rs) in found.items()))
+    found = ({n: (f.state, f.unit, f.correlations) for n, f in find_units(model).items()} if user_model
+             else shipped_units())
+    st.caption(f"Units found automatically (r on each of two held-out excerpts; |r| ≥ {BAR} counts): " + "; ".join(
+        f"{name}: {state}[{unit}] ({', '.join(f'{r:+.2f}' for r in rs)})" for name, (state, unit, rs) in found.items()))
     left, right = st.columns([2, 1])
     choice = left.radio("Colour the text by", [*found, "any unit"], horizontal=True, key="unit_choice",
-                        format_func=lambda name: f"{name}: unit {found[name][0]}" if name in found else name)
+                        format_func=lambda n: f"{n}: {found[n][0]}[{found[n][1]}]" if n in found else n)
     if choice in found:
-        unit = found[choice][0]
+        state, unit = found[choice][:2]
     else:
-        unit = int(right.number_input("Unit", 0, model.hidden_size - 1, 0, key="unit"))
+        state, unit = "h", int(right.number_input("Unit of h", 0, model.hidden_size - 1, 0, key="unit"))
     source, start, stop = held_out_spans(1_500)[0]
     text = st.text_area("Text to colour", source[start:stop], height=120, max_chars=5_000, key="colour_text")
     if not text:
         st.error("type some text to colour")
         return
-    st.html(coloured_html(text, model.hidden(text)[:, unit], title=f"unit {unit}, h(t) after each character"))
+    st.html(coloured_html(text, model.states(text)[state][:, unit],
+                          title=f"{state}[{unit}] after each character"))
 
 
 def train_on_upload() -> None:

@@ -103,12 +103,12 @@ def test_explain_year_and_character_pages(graphviz_dot):
     assert not at.exception
     choices = at.radio(key="unit_choice").options
     assert [c.split(":")[0] for c in choices] == ["inside a string", "bracket depth", "indentation", "any unit"]
-    coloured = [h for h in at.get("html") if "h(t) after each character" in h.proto.body]
-    string_unit = choices[0].split("unit ")[1]
-    assert len(coloured) == 1 and f"unit {string_unit}," in coloured[0].proto.body
+    coloured = [h for h in at.get("html") if "after each character" in h.proto.body]
+    string_unit = choices[0].split(": ")[1]          # e.g. "h[4]"
+    assert len(coloured) == 1 and f"{string_unit} after each character" in coloured[0].proto.body
     at.radio(key="unit_choice").set_value("any unit").run()
     at.number_input(key="unit").set_value(5).run()
-    assert not at.exception and "unit 5," in at.get("html")[-1].proto.body
+    assert not at.exception and "h[5] after each character" in at.get("html")[-1].proto.body
     at.text_area(key="colour_text").set_value("").run()
     assert any("type some text" in e.value for e in at.error)
 

@@ -37,11 +37,12 @@ def test_found_units_clear_the_bar_on_both_excerpts(model):
 
 def test_found_units_clear_the_bar_on_an_excerpt_not_used_to_find_them(model):
     found = find_units(model)
-    source = pycorpus.module_source(pycorpus.VALID_MODULES[0])
-    start = len(source) // 5          # the search read the middle; this is the first fifth
-    text, truth = source[start:start + 3_000], {k: v[start:start + 3_000] for k, v in labels(source).items()}
-    h = model.hidden(text)
-    r = {name: correlations(h, truth[name])[f.unit] for name, f in found.items()}
+    name = "copy"    # neither trained on nor searched
+    assert name not in pycorpus.TRAIN_MODULES + pycorpus.VALID_MODULES
+    source = pycorpus.module_source(name)
+    text, truth = source[:8_000], {k: v[:8_000] for k, v in labels(source).items()}
+    states = model.states(text)
+    r = {feature: correlations(states[f.state], truth[feature])[f.unit] for feature, f in found.items()}
     assert abs(r["inside a string"]) >= BAR
     assert max(abs(r["bracket depth"]), abs(r["indentation"])) >= BAR
 

@@ -42,7 +42,7 @@ def corpus() -> tuple[str, str]:
             "\n\n".join(module_source(m) for m in VALID_MODULES))
 
 
-def held_out_spans(length: int = 3_000) -> list[tuple[str, int, int]]:
+def held_out_spans(length: int = 8_000) -> list[tuple[str, int, int]]:
     """Two held-out excerpts as (module source, start, stop): the middle of each validation module.
 
     The whole source comes along so that an excerpt's labels (inside a string, bracket depth) are read from

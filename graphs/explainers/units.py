@@ -18,8 +18,13 @@ BAR = 0.5     # |r| a unit must reach to count as found
 
 @dataclass(frozen=True)
 class Found:
+    state: str                         # "h", or "s" for an LSTM's cell state
     unit: int
     correlations: tuple[float, ...]    # r on each excerpt, signed
+
+    @property
+    def name(self) -> str:
+        return f"{self.state}[{self.unit}]"
 
     @property
     def weakest(self) -> float:
@@ -78,18 +83,24 @@ def correlations(h: np.ndarray, feature: np.ndarray) -> np.ndarray:
 
 
 def find_units(model, spans=None) -> dict[str, Found]:
-    """For each feature, the unit whose weakest |r| over the excerpts is highest (signs must agree)."""
+    """For each feature, the unit (of any state) whose weakest |r| over the excerpts is highest, signs agreeing."""
     spans = spans or pycorpus.held_out_spans()
     per_excerpt = []
     for source, start, stop in spans:
-        h = model.hidden(source[start:stop])
+        states = model.states(source[start:stop])
         feats = {name: values[start:stop] for name, values in labels(source).items()}
-        per_excerpt.append({name: correlations(h, f) for name, f in feats.items()})
+        per_excerpt.append({(name, v): correlations(h, feats[name]) for name in FEATURES for v, h in states.items()})
     found = {}
     for name in FEATURES:
-        r = np.stack([rs[name] for rs in per_excerpt])            # (excerpts, units)
-        agree = np.all(np.sign(r) == np.sign(r[:1]), axis=0)
-        score = np.where(agree, np.abs(r).min(axis=0), 0.0)
-        unit = int(score.argmax())
-        found[name] = Found(unit, tuple(float(x) for x in r[:, unit]))
+        best = None
+        for v in per_excerpt[0]:
+            if v[0] != name:
+                continue
+            r = np.stack([rs[v] for rs in per_excerpt])            # (excerpts, units)
+            agree = np.all(np.sign(r) == np.sign(r[:1]), axis=0)
+            score = np.where(agree, np.abs(r).min(axis=0), 0.0)
+            unit = int(score.argmax())
+            if best is None or score[unit] > best[0]:
+                best = (score[unit], Found(v[1], unit, tuple(float(x) for x in r[:, unit])))
+        found[name] = best[1]
     return found
