@@ -73,18 +73,35 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
     runner.add_argument("--frames", help="also write each animation frame as SVG into this folder")
-    explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
+    explain = commands.add_parser("explain", help="order matters: both sentiment models' verdicts, and for each "
+                                  "pair of sentences (1st and 2nd, 3rd and 4th, …) the steps where they part")
     explain.add_argument("sentences", nargs="+")
     explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    year = commands.add_parser("year", help="parameter sharing: P(year) for every token, from both taggers")
+    year.add_argument("sentences", nargs="+")
+    year.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     return parser
 
 
 def _explain(args) -> None:
     import json
 
+    from graphs.explainers import window
     from graphs.explainers.sentiment import load as load_sentiment
+    from graphs.explainers.trace import trace_pair
     model = load_sentiment()
-    print(json.dumps([model.classify(sentence) for sentence in args.sentences], ensure_ascii=False))
+    pairs = zip(args.sentences[::2], args.sentences[1::2])   # 1st with 2nd, 3rd with 4th, …
+    print(json.dumps({"sentences": [window.classify(model, window.load(words=model), sentence)
+                                    for sentence in args.sentences],
+                      "pairs": [trace_pair(model, first, second) for first, second in pairs]}, ensure_ascii=False))
+
+
+def _year(args) -> None:
+    import json
+
+    from graphs.explainers.year import load as load_taggers
+    taggers = load_taggers()
+    print(json.dumps([taggers.tag(sentence) for sentence in args.sentences], ensure_ascii=False))
 
 
 def _run(args) -> None:
@@ -137,7 +154,7 @@ def _gt(args) -> None:
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain}
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "year": _year}
 
 
 def main(argv: list[str] | None = None) -> int:
