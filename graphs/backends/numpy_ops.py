@@ -45,6 +45,13 @@ def transpose(weight):
     return np.ascontiguousarray(weight.T)
 
 
+def matmul_t(vectors, weight_t):
+    """vectors @ Wᵀ; a whole sequence (T, batch, units) as one 2-D product: NumPy would do T small ones."""
+    if vectors.ndim <= 2 or weight_t.ndim != 2:
+        return vectors @ weight_t
+    return (vectors.reshape(-1, vectors.shape[-1]) @ weight_t).reshape(*vectors.shape[:-1], weight_t.shape[-1])
+
+
 def stack(parts):
     return np.stack(parts)
 

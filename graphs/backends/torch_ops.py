@@ -39,6 +39,11 @@ def transpose(weight):
     return weight.T.contiguous() if weight.dim() == 2 else weight
 
 
+def matmul_t(vectors, weight_t):
+    """vectors @ Wᵀ (torch folds a sequence's leading dimensions into one product itself)."""
+    return vectors @ weight_t
+
+
 def stack(parts):
     return torch.stack(parts)
 
