@@ -64,9 +64,10 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
             return _reader(r, values, trace, init, finals, once, steps, batch, ops, sizes)
         compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in _order(hoisted)]
         times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
-        for t in times:
-            for out, step in compiled:
-                out[t] = step(t)
+        with ops.time_loop():
+            for t in times:
+                for out, step in compiled:
+                    out[t] = step(t)
         for name in block:
             values[name] = ops.stack(trace[name])
         if traces is not None:

@@ -52,6 +52,13 @@ def matmul_t(vectors, weight_t):
     return (vectors.reshape(-1, vectors.shape[-1]) @ weight_t).reshape(*vectors.shape[:-1], weight_t.shape[-1])
 
 
+def time_loop():
+    """The context a step-by-step loop runs in: BLAS on one thread. Each step's products are small, and
+    threads waiting for a busy core cost far more than they save (bench/backend_bench.py, README)."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(1, user_api="blas")
+
+
 def stack(parts):
     return np.stack(parts)
 

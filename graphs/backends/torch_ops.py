@@ -1,4 +1,6 @@
 """The same operations on torch tensors, so that autograd gives BPTT for free."""
+import contextlib
+
 import torch
 
 EPS = 1e-12
@@ -42,6 +44,11 @@ def transpose(weight):
 def matmul_t(vectors, weight_t):
     """vectors @ Wᵀ (torch folds a sequence's leading dimensions into one product itself)."""
     return vectors @ weight_t
+
+
+def time_loop():
+    """The context a step-by-step loop runs in: torch's own threading, as nn.RNN has."""
+    return contextlib.nullcontext()
 
 
 def stack(parts):
