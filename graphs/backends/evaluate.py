@@ -214,6 +214,15 @@ def _ev(expr, params, ops, mode, lookup):
     return _compile(expr, params, ops, mode, lambda r: lambda t: lookup(r))(None)
 
 
+def _is_product(expr) -> bool:
+    return isinstance(expr, Call) and expr.fn == "matmul" and isinstance(expr.args[0], Param)
+
+
+def _fresh(expr) -> bool:
+    """Computed into new memory that nothing else reads, so an operation may overwrite it."""
+    return isinstance(expr, Call) and expr.fn not in (COLS, "teacher_forcing")
+
+
 def _compile(expr, params, ops, mode, reader):
     """The expression as nested closures taking the step t: the tree is walked once, not at every step.
 
@@ -242,12 +251,24 @@ def _compile(expr, params, ops, mode, reader):
         weight_t, vector = ops.transpose(params[args[0].name]), _compile(args[1], params, ops, mode, reader)
         matmul_t = ops.matmul_t
         return lambda t: matmul_t(vector(t), weight_t)
+    if expr.fn == "add" and any(_is_product(a) for a in args):
+        # v @ Wᵀ + u in one call: torch's addmm, or NumPy adding u into the product's own memory
+        product, other = args if _is_product(args[0]) else args[::-1]
+        weight_t, matmul_add = ops.transpose(params[product.args[0].name]), ops.matmul_add
+        vector, rest = (_compile(a, params, ops, mode, reader) for a in (product.args[1], other))
+        return lambda t: matmul_add(vector(t), weight_t, rest(t))
     fn = ops.OPS[expr.fn]
     parts = [_compile(a, params, ops, mode, reader) for a in args]
     if len(parts) == 1:
         (a,) = parts
+        if expr.fn in ops.INPLACE and _fresh(args[0]):
+            fn = ops.INPLACE[expr.fn]
+            return lambda t: fn(a(t), 0)
         return lambda t: fn(a(t))
     if len(parts) == 2:
         a, b = parts
+        if expr.fn in ops.INPLACE and (_fresh(args[0]) or _fresh(args[1])):
+            fn, into = ops.INPLACE[expr.fn], 0 if _fresh(args[0]) else 1
+            return lambda t: fn(a(t), b(t), into)
         return lambda t: fn(a(t), b(t))
     return lambda t: fn(*[part(t) for part in parts])

@@ -105,8 +105,12 @@ def stack(exprs: dict[str, Expr], keep: set[str], shapes: dict, derived: dict, p
         new[name] = terms   # the loop products' column blocks are appended below
         _gates(members, name, shapes, new, replace, prefix)
     for v, uses in users.items():
-        if len(uses) == 1 and not isinstance(uses[0][1], str):
-            continue   # one product alone on its operand: nothing to share
+        if len(uses) == 1:   # nothing to share: a stacked sum takes its product as a term of its own
+            weights, user, _ = uses[0]
+            if isinstance(user, str):
+                derived[f"{prefix}W{user}{len(new[user])}"] = ("rows", weights)
+                new[user].append(Call("matmul", (Param(f"{prefix}W{user}{len(new[user])}"), v)))
+            continue
         y, lo = f"{prefix}Y{len(new)}", 0
         derived[f"{prefix}W{y}"] = ("rows", tuple(w for weights, _, _ in uses for w in weights))
         new[y] = Call("matmul", (Param(f"{prefix}W{y}"), v))

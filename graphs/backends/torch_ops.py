@@ -22,6 +22,9 @@ OPS = {
 }
 
 
+INPLACE = {}   # autograd keeps operands for the backward pass: never overwrite them
+
+
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
@@ -44,6 +47,13 @@ def transpose(weight):
 def matmul_t(vectors, weight_t):
     """vectors @ Wᵀ (torch folds a sequence's leading dimensions into one product itself)."""
     return vectors @ weight_t
+
+
+def matmul_add(vectors, weight_t, other):
+    """vectors @ Wᵀ + other; one addmm call for one step's vectors."""
+    if vectors.dim() == 2 and weight_t.dim() == 2 and isinstance(other, torch.Tensor) and other.dim() <= 2:
+        return torch.addmm(other, vectors, weight_t)
+    return vectors @ weight_t + other
 
 
 def time_loop():
