@@ -22,7 +22,8 @@ from .dot import to_dot
 from .render import render
 from .style import MUTED
 
-MAX_GIF_WIDTH = 6500   # px: wider frames are shrunk (a 60-step GRU is 12,950 px wide at Graphviz's 96 dpi)
+MAX_GIF_WIDTH = 6500   # px: wider drawings get a lower dpi (a 60-step GRU is 12,950 px wide at 96 dpi)
+SCREEN_DPI = 96        # Graphviz's default for PNG
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,13 @@ def _switching(piece: str, at: float, duration: float) -> str:
 def gif(r: Reel, seconds_per_frame: float = 0.7, max_width: int = MAX_GIF_WIDTH) -> bytes:
     """An animated GIF of the frames: each node's pixels from the coloured or the greyed drawing."""
     from PIL import Image
-    with ThreadPoolExecutor(3) as pool:   # three Graphviz processes at once
-        coloured, greyed, svg = pool.map(lambda job: render(*job), [(r.coloured, "png"), (r.greyed, "png"),
-                                                                    (r.coloured, "svg")])
-    pictures = [Image.open(io.BytesIO(png)).convert("RGB") for png in (coloured, greyed)]
-    width, height = pictures[0].size
-    switch = _switch_map(svg.decode(), r.switch, (width, height), *(np.asarray(p) for p in pictures))
-    shrink = math.ceil(width / max_width)
-    if shrink > 1:
-        pictures = [p.reduce(shrink) for p in pictures]
-        switch = switch[::shrink, ::shrink][:pictures[0].height, :pictures[0].width]
+    svg = render(r.coloured, "svg").decode()   # the boxes of the nodes, and the drawing's width
+    points = float(re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+)', svg).group(1))
+    dpi = SCREEN_DPI / math.ceil(points * SCREEN_DPI / 72 / max_width)   # drawn small, not shrunk afterwards
+    with ThreadPoolExecutor(2) as pool:   # two Graphviz processes at once
+        pngs = pool.map(lambda dot: render(_at_dpi(dot, dpi), "png"), (r.coloured, r.greyed))
+        pictures = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    switch = _switch_map(svg, r.switch, pictures[0].size, *(np.asarray(p) for p in pictures))
     both = Image.fromarray(np.concatenate([np.asarray(p) for p in pictures]))   # one palette for both
     indexed = both.quantize(256, method=Image.Quantize.FASTOCTREE)
     palette, rows = indexed.getpalette(), np.asarray(indexed)
@@ -111,6 +109,12 @@ def gif(r: Reel, seconds_per_frame: float = 0.7, max_width: int = MAX_GIF_WIDTH)
     frame(0).save(buffer, "GIF", save_all=True, append_images=(frame(k) for k in range(1, r.frames)), loop=0,
                   duration=int(seconds_per_frame * 1000))
     return buffer.getvalue()
+
+
+def _at_dpi(dot: str, dpi: float) -> str:
+    """The same DOT drawn at another resolution (a graph attribute; the layout is unchanged)."""
+    head, rest = dot.split("\n", 1)
+    return f"{head}\n  graph [dpi=\"{dpi:g}\"]\n{rest}"
 
 
 def _switch_map(svg: str, switch: dict[str, int], size: tuple[int, int], coloured, greyed) -> np.ndarray:
