@@ -58,7 +58,8 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                                 lambda e: _ev(e, params, ops, mode,
                                               lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
                    for name, e in plan.items()}
-        trace: dict[str, list] = {name: [None] * steps for name in plan}
+        # the plan's own values are read within their step only: keeping one per step would hold memory
+        trace: dict = {name: [None] * steps if name in members else _Latest() for name in plan}
 
         def reader(r: Ref):
             return _reader(r, values, trace, init, finals, once, steps, batch, ops, sizes)
@@ -73,6 +74,17 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
         if traces is not None:
             traces.update((name, trace[name]) for name in block)
     return {name: values[name] for name in defined}   # hoisted parts stay behind
+
+
+class _Latest:
+    """Per-step storage that keeps only the latest step's value."""
+    __slots__ = ("value",)
+
+    def __setitem__(self, t, value):
+        self.value = value
+
+    def __getitem__(self, t):
+        return self.value
 
 
 def _hoist(expr, keep: set[str], values: dict, compute):
