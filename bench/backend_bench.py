@@ -8,6 +8,8 @@ hidden state of every step, as torch.nn.RNN does. Variants are interleaved over 
 blocks (NumPy's BLAS threads keep spinning briefly after a matmul). Prints min and median ms and µs per
 step, each variant's ratio to torch.nn.RNN, and the ratios the targets name, at equal precision.
 --unplanned adds our float32 runs with the evaluation plan's passes off (graphs/backends/plan.py).
+--cpu runs everything on one thread and times CPU, not wall clock: on a machine shared with other jobs,
+wall-clock times swing by several times between rounds; CPU time much less.
 """
 from __future__ import annotations
 
@@ -83,8 +85,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--kinds", nargs="+", default=["rnn", "gru", "lstm"])
     parser.add_argument("--unplanned", action="store_true", help="also run without the plan's passes (float32)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="one thread everywhere and CPU time, not wall time: steadier on a busy machine")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    clock = time.perf_counter
+    if args.cpu:
+        from threadpoolctl import threadpool_limits
+        torch.set_num_threads(1)
+        threadpool_limits(1)
+        clock = time.process_time
     for kind in args.kinds:
         for batch, steps in ((1, 1000), (64, 200)):
             funcs = variants(kind, batch, steps, args.unplanned)
@@ -92,9 +102,9 @@ def main() -> None:
             for _ in range(args.rounds):
                 for name, f in funcs.items():
                     time.sleep(0.3)
-                    t0 = time.perf_counter()
+                    t0 = clock()
                     f()
-                    times[name].append(time.perf_counter() - t0)
+                    times[name].append(clock() - t0)
             best = {name: min(ts) for name, ts in times.items()}
             reference = best[f"torch.nn.{kind.upper()}"]
             print(f"{kind.upper()}  batch {batch}, T {steps}, input {INPUT}, hidden {HIDDEN}")

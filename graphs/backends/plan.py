@@ -81,7 +81,8 @@ def stack(exprs: dict[str, Expr], keep: set[str], shapes: dict, derived: dict, p
         groups.setdefault(tuple(sorted((repr(v) for _, v in a.products))), []).append(a)
     new: dict[str, Expr] = {}
     replace: dict[Expr, Expr] = {}
-    users: dict[Expr, list] = {}   # loop operand → [(rows' weights, the Ref its columns go to)]
+    # loop operand → its products: (weights, the stacked sum's name, None) or ((W,), the lone sum, W)
+    users: dict[Expr, list] = {}
     for members in groups.values():
         if len(members) == 1:
             for w, v in members[0].products:
@@ -89,9 +90,7 @@ def stack(exprs: dict[str, Expr], keep: set[str], shapes: dict, derived: dict, p
                     users.setdefault(v, []).append(((w,), members[0], w))
             continue
         members.sort(key=lambda a: a.parent if a.parent and not a.rest else "~")   # same activations adjacent
-        name = f"{prefix}S{len(new)}"
-        new[name] = None   # filled below, once the loop products are laid out
-        terms = []
+        name, terms = f"{prefix}S{len(new)}", []
         for _, v in members[0].products:
             weights = tuple(_weight_for(a, v) for a in members)
             if _moves(v, keep):
