@@ -138,3 +138,12 @@ def test_both_backends_implement_exactly_the_languages_operations():
     from graphs.backends import numpy_ops, torch_ops
     from graphs.ops import ALL, EVALUATOR_ONLY
     assert set(numpy_ops.OPS) == set(torch_ops.OPS) == ALL - EVALUATOR_ONLY
+
+
+def test_numpy_time_loop_runs_blas_on_one_thread():
+    from threadpoolctl import threadpool_info
+
+    from graphs.backends import numpy_ops
+    with numpy_ops.time_loop():
+        inside = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert inside and set(inside) == {1}

@@ -1,4 +1,6 @@
 """The language's operations on NumPy arrays shaped (..., batch, units)."""
+import functools
+
 import numpy as np
 
 EPS = 1e-12
@@ -87,8 +89,14 @@ def matmul_add(vectors, weight_t, other):
 def time_loop():
     """The context a step-by-step loop runs in: BLAS on one thread. Each step's products are small, and
     threads waiting for a busy core cost far more than they save (bench/backend_bench.py, README)."""
-    from threadpoolctl import threadpool_limits
-    return threadpool_limits(1, user_api="blas")
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _blas():
+    """The BLAS thread pools, found once (searching the loaded libraries takes about 1 ms)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def stack(parts):
