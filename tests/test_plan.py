@@ -90,9 +90,8 @@ def _reads_past(expr):
 
 @pytest.mark.parametrize("name, rows", [("torch LSTM", 24), ("torch GRU", 18), ("lstm", 24), ("gru", 12)])
 def test_the_gates_share_one_product_of_the_past_state_per_step(name, rows):
-    text = SOURCES[name][0] if name.startswith("torch") else CATALOG[name].text
-    if name.startswith("torch"):
-        text, _ = _torch_text(name.split()[1], layers=1, bidirectional=False)
+    text = _torch_text(name.split()[1], layers=1, bidirectional=False)[0] if name.startswith("torch") \
+        else CATALOG[name].text
     plan, derived = _plan(text)
     products = [c for c in _calls(plan, "matmul") if _reads_past(c.args[1]) and isinstance(c.args[1], Ref)]
     assert len(products) == 1
@@ -111,6 +110,9 @@ def test_lstm_gates_get_one_sigmoid_and_one_tanh():
     sigmoids = _calls(plan, "sigmoid")
     assert len(sigmoids) == 1 and sigmoids[0].args[0].fn == COLS   # f, i, o: one block of 18 columns
     assert (sigmoids[0].args[0].args[1].value, sigmoids[0].args[0].args[2].value) == (0, 18)
+    gate_tanhs = [c for c in _calls(plan, "tanh") if isinstance(c.args[0], Call) and c.args[0].fn == COLS]
+    assert len(gate_tanhs) == 1   # g: the last block of 6 columns
+    assert (gate_tanhs[0].args[0].args[1].value, gate_tanhs[0].args[0].args[2].value) == (18, 24)
 
 
 def test_without_passes_the_equations_run_as_written():
