@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
     runner.add_argument("--frames", help="also write each animation frame as SVG into this folder")
+    runner.add_argument("--svg-animation", help="also write the animation as one animated .svg (plays in a browser)")
     explain = commands.add_parser("explain", help="order matters: both sentiment models' verdicts, and for each "
                                   "pair of sentences (1st and 2nd, 3rd and 4th, …) the steps where they part")
     explain.add_argument("sentences", nargs="+")
@@ -120,15 +121,18 @@ def _run(args) -> None:
     weights = read_bytes(Path(args.weights)) if args.weights else None
     session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
                            hidden=args.hidden, seed=args.seed, dtype=args.dtype)
-    if args.gif or args.frames:
-        from .animate import frames, gif, node_values
+    if args.gif or args.frames or args.svg_animation:
+        from .animate import frames, node_values
+        from .reel import animated_svg, gif, reel
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
         numbers, tips = node_values(unfolded, session.result.arrays())
-        dots = frames(unfolded, numbers, tips)
         if args.gif:
-            Path(args.gif).write_bytes(gif(dots))
+            Path(args.gif).write_bytes(gif(reel(unfolded, numbers, tips)))
+        if args.svg_animation:
+            Path(args.svg_animation).write_text(animated_svg(reel(unfolded, numbers, tips)))
         if args.frames:
+            dots = frames(unfolded, numbers, tips)
             folder = Path(args.frames)
             folder.mkdir(parents=True, exist_ok=True)
             for k, dot in enumerate(dots):
