@@ -52,7 +52,7 @@ def test_each_gif_frame_colours_the_steps_done_and_greys_the_rest(graphviz_dot):
         for node_id, value in numbers.items():
             left, top, right, bottom = boxes[node_id]
             # a point inside the disc, left of the label
-            x, y = int((left + 0.22 * (right - left) + dx) * ratio), int(((top + bottom) / 2 + dy) * ratio)
+            x, y = int((left + 0.13 * (right - left) + dx) * ratio), int(((top + bottom) / 2 + dy) * ratio)
             expected = diverging(value, scale) if r.switch[node_id] <= k else MUTED["fillcolor"]
             assert np.abs(pixels[y, x] - _rgb(expected)).max() <= 12, (k, node_id)
             checked += 1
