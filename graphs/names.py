@@ -60,9 +60,9 @@ def assume(statements: list[tuple[int, str, ast.Assign]], known: set[str],
 
 def _unknown_function(name: str) -> str:
     near = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
-    hint = f"did you mean {near[0]}?" if near else "use one of " + ", ".join(sorted(FUNCTIONS))
+    hint = f"did you mean {near[0]}?" if near else "use one of " + ", ".join(sorted(FUNCTIONS)) + "."
     if name[:1].isupper():
-        hint += f" For a matrix product write {name} @ (…)"
+        hint += f" For a matrix product write {name} @ (…)."
     return f"'{name[:30]}' is not a function of the language; {hint}"
 
 

@@ -46,7 +46,7 @@ class NotationError(ValueError):
 
     def __init__(self, message: str, col: int):
         super().__init__(message)
-        self.message, self.col = message, col
+        self.message, self.col, self.line = message, col, 0
 
 
 @dataclass
@@ -84,11 +84,15 @@ def rewrite(text: str) -> list[Line]:
     shifted = {toks[i].text for toks in tokens for i in range(len(toks) - 1)
                if toks[i].kind == "name" and toks[i + 1].text == "[" and _reads_other_step(toks, i + 1)}
     out = []
-    for toks, line in zip(tokens, lines):
+    for number, toks in enumerate(tokens, start=1):
         if not _is_declaration(toks):
-            toks = _bare_subscripts(toks, declared, targets, shifted)
-            toks = _juxtaposed(_products(_calls(_left_side(toks))), targets | {"t", "τ"})
-        out.append(_join(toks, len(line)))
+            try:
+                toks = _bare_subscripts(toks, declared, targets, shifted)
+                toks = _juxtaposed(_products(_calls(_left_side(toks))), targets | {"t", "τ"})
+            except NotationError as err:
+                err.line = number
+                raise
+        out.append(_join(toks))
     return out
 
 
@@ -115,6 +119,21 @@ def _is_declaration(toks: list[Tok]) -> bool:
 
 def _symbols(toks: list[Tok]) -> list[Tok]:
     """LaTeX commands and unicode operators replaced by names and operators."""
+    return _glued(_replaced(toks))
+
+
+def _glued(toks: list[Tok]) -> list[Tok]:
+    """\\mathbf{W}_{hh} → W_{hh}: a subscript written after a LaTeX group joins its name again."""
+    out: list[Tok] = []
+    for tok in toks:
+        if out and out[-1].kind == "name" and tok.kind == "name" and tok.text.startswith("_") and not tok.spaced:
+            out[-1] = Tok(out[-1].text + tok.text, out[-1].col, "name", out[-1].spaced)
+        else:
+            out.append(tok)
+    return out
+
+
+def _replaced(toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     i = 0
     while i < len(toks):
@@ -139,12 +158,13 @@ def _symbols(toks: list[Tok]) -> list[Tok]:
         elif command in LATEX_WRAPPERS | set(LATEX_ACCENTS):
             inner, i = _group(toks, i, tok)
             if command in LATEX_ACCENTS:   # \hat{y} → y_hat
+                inner = _symbols(inner)
                 if len(inner) != 1 or inner[0].kind != "name":
                     raise NotationError(f"write \\{command}{{…}} around one name", tok.col)
                 inner = [Tok(f"{inner[0].text}_{LATEX_ACCENTS[command]}", tok.col, "name", tok.spaced)]
             elif inner:
                 inner[0] = Tok(inner[0].text, inner[0].col, inner[0].kind, tok.spaced)
-            out += _symbols(inner)
+            out += _replaced(inner)
         else:
             raise NotationError(f"the LaTeX command {tok.text[:30]} is not understood here; write the "
                                 "operation as text (tanh, sigmoid, @, *)", tok.col)
@@ -308,6 +328,7 @@ def _products(toks: list[Tok]) -> list[Tok]:
         if tok.text == "." and i + 1 < len(toks) and toks[i].text in PRODUCTS and toks[i + 1].text == "(" \
                 and out_ends_with_operand(out):
             out.append(Tok("@", tok.col, "op", True))
+            toks[i + 1] = Tok("(", toks[i + 1].col, "op", True)
             i += 1
             continue
         if (tok.kind == "name" and tok.text in PRODUCTS and i < len(toks) and toks[i].text == "("
@@ -317,7 +338,7 @@ def _products(toks: list[Tok]) -> list[Tok]:
             if len(args) != 2:
                 raise NotationError(f"{tok.text}(A, B) takes two arguments", tok.col)
             col = tok.col
-            left, right = (_products(a) for a in args)
+            left, right = (_products(_unspaced(a)) for a in args)
             out += ([Tok("(", col, "op", tok.spaced), Tok("(", col, "op")] + left
                     + [Tok(")", col, "op"), Tok("@", col, "op", True), Tok("(", col, "op", True)] + right
                     + [Tok(")", col, "op"), Tok(")", col, "op")])
@@ -325,6 +346,10 @@ def _products(toks: list[Tok]) -> list[Tok]:
             continue
         out.append(tok)
     return out
+
+
+def _unspaced(toks: list[Tok]) -> list[Tok]:
+    return [Tok(toks[0].text, toks[0].col, toks[0].kind)] + toks[1:] if toks else toks
 
 
 def _split_arguments(toks: list[Tok]) -> list[list[Tok]]:
@@ -344,7 +369,7 @@ def _juxtaposed(toks: list[Tok], variables: set[str]) -> list[Tok]:
     """W h → W @ h (a capital, undefined name: a matrix, as the book writes them); u h, 2 h → u * h, 2 * h."""
     out: list[Tok] = []
     for tok in toks:
-        if out and _ends_operand(out[-1]) and _starts_operand(tok):
+        if out and _ends_operand(out[-1], variables) and _starts_operand(tok):
             left = out[-1]
             matrix = left.kind == "name" and left.text[0].isupper() and left.text not in variables
             out.append(Tok("@" if matrix and tok.kind != "number" else "*", tok.col, "op", True))
@@ -353,9 +378,9 @@ def _juxtaposed(toks: list[Tok], variables: set[str]) -> list[Tok]:
     return out
 
 
-def _ends_operand(tok: Tok) -> bool:
-    if tok.kind == "name":
-        return tok.text not in KEYWORDS and tok.text not in FUNCTIONS
+def _ends_operand(tok: Tok, variables: set[str]) -> bool:
+    if tok.kind == "name":   # a function's name awaits its call, unless it names a gate (f = σ(…))
+        return tok.text not in KEYWORDS and (tok.text not in FUNCTIONS or tok.text in variables)
     return tok.kind == "number" or tok.text in (")", "]")
 
 
@@ -365,7 +390,7 @@ def _starts_operand(tok: Tok) -> bool:
     return tok.text == "(" and tok.spaced
 
 
-def _join(toks: list[Tok], length: int) -> Line:
+def _join(toks: list[Tok]) -> Line:
     """The canonical text of a line's tokens, and each character's user column (1-based)."""
     text, columns = [], []
     for tok in toks:

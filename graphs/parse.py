@@ -105,8 +105,9 @@ def _read(lines: list[notation.Line]) -> Program:
     assumed, problems = names.assume(statements, known, RESERVED)
     if problems:
         first = problems[0]
-        more = "; ".join(f"{p.message.split(';')[0]} (line {p.line}, col {p.col})" for p in problems[1:])
-        raise ParseError(first.message + (f". Also: {more}" if more else ""), first.line, first.col)
+        more = "; ".join(f"{p.message.split(';')[0]} (line {p.line}, col {lines[p.line - 1].user_col(p.col)})"
+                         for p in problems[1:])
+        raise ParseError(first.message + (f" Also: {more}" if more else ""), first.line, first.col)
     inputs = declared["input"] + [(n, None) for n in assumed.inputs]
     params = declared["param"] + [(n, None) for n in assumed.params]
     checker = _Names(inputs, params, targets)
