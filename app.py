@@ -10,6 +10,7 @@ from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
+from graphs.parse import assumptions
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
@@ -180,6 +181,9 @@ def page() -> None:
         if pointer:
             st.code(pointer, language=None)
         return
+    assumed = assumptions(source)
+    if assumed:
+        st.caption(f"{assumed} (declare them with `input …` or `param …` to decide otherwise)")
     st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
                                                source, st.session_state.get("view", "Build")))
     # one page at a time (not st.tabs, which would compute all three on every change)

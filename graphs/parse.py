@@ -318,3 +318,8 @@ def _target_name(target: ast.expr) -> str:
     if isinstance(target, ast.Subscript):
         target = target.value
     return target.id if isinstance(target, ast.Name) else ""
+
+
+def assumptions(text: str) -> str:
+    """The one line saying which undeclared names were taken as inputs and params ("" if none)."""
+    return names.describe(read_program(text).assumed)

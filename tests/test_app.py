@@ -28,10 +28,18 @@ def test_tau_slider_changes_the_unfolded_view(graphviz_dot):
 
 def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
     at = _app()
-    at.text_area(key="source-elman").set_value("input x\nh = tanh(Q @ x)").run()
+    at.text_area(key="source-elman").set_value("input x\nh = tahn(Q @ x)").run()
     assert not at.exception
-    assert at.error and "line 2, col 10" in at.error[0].value
-    assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tanh(Q @ x)", "    |          ^"]
+    assert at.error and "line 2, col 5" in at.error[0].value and "did you mean tanh" in at.error[0].value
+    assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tahn(Q @ x)", "    |     ^"]
+
+
+def test_the_books_notation_is_drawn_and_the_assumed_names_are_said(graphviz_dot):
+    at = _app()
+    at.text_area(key="source-elman").set_value("h(t) = σ(W h(t−1) + U x(t) + b)").run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("assumed: input x; param W, U, b") for c in at.caption)
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"]
 
 
 def _svg_images(at) -> list[str]:

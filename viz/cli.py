@@ -8,6 +8,7 @@ import sys
 from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
+from graphs.parse import assumptions
 
 from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
 from .render import RenderError
@@ -31,12 +32,36 @@ def _text(args: argparse.Namespace) -> str | None:
     if args.file is not None:
         return read_text_file(args.file)
     if args.recurrence is not None:
-        return "\n".join(line.strip() for line in args.recurrence.replace(";", "\n").splitlines())
+        return "\n".join(line.strip() for line in _lines(args.recurrence))
     return None
 
 
+def _lines(text: str) -> list[str]:
+    """Lines split at newlines and at each ';' outside brackets: f(s(t-1); θ) keeps its ';'."""
+    lines, current, depth = [], [], 0
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "\n" or (char == ";" and depth <= 0):
+            lines.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return lines + ["".join(current)]
+
+
 def _graph(args: argparse.Namespace):
-    return load(recurrence=_text(args))
+    text = _text(args)
+    graph = load(recurrence=text)
+    _say_assumed(text)
+    return graph
+
+
+def _say_assumed(text: str | None) -> None:
+    """Tell, on stderr, which undeclared names were taken as inputs and params."""
+    line = assumptions(text) if text else ""
+    if line:
+        print(line, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
