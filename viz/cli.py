@@ -83,10 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--latex", action="store_true")
     runner = commands.add_parser("run", help="run a recurrence on a sequence and print its values")
     _source_arguments(runner, required=False)
-    data = runner.add_mutually_exclusive_group(required=True)
+    data = runner.add_mutually_exclusive_group()
     data.add_argument("--text", help="a sentence: split into words (or --split char), one-hot")
     data.add_argument("--numbers", help="numbers, one step per ';', units separated by ','")
     data.add_argument("--sequence-file", help="a .npy or .csv file of shape (T, units)")
+    data.add_argument("--steps", type=int, help="run a recurrence without inputs (an autonomous system) this long")
+    runner.add_argument("--init", action="append", default=[], metavar="STATE=NUMBERS",
+                        help="a state's h(0), as in --init h=0.5,-1 (default: its own initial state)")
+    runner.add_argument("--mode", choices=("test", "train"), default="test",
+                        help="train: teacher forcing reads the targets y(t-1); test: the model's own outputs")
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
@@ -122,16 +127,22 @@ def _run(args) -> None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
         sequence = data.from_numbers(args.numbers)
-    else:
+    elif args.sequence_file is not None:
         path = Path(args.sequence_file)
         sequence = data.from_file(path.name, read_bytes(path))
+    else:
+        sequence = None
     weights = read_bytes(Path(args.weights)) if args.weights else None
-    session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
-                           hidden=args.hidden, seed=args.seed, dtype=args.dtype)
+    text = _text(args)
+    session = run_sequence(text, sequence, weights=weights, backend=args.backend, hidden=args.hidden,
+                           seed=args.seed, dtype=args.dtype, steps=args.steps, mode=args.mode,
+                           initial=_initial_states(args.init))
+    if text is not None:
+        _say_assumed(text)
     if args.gif or args.frames:
         from .animate import frames, gif, node_values
         from .render import render_svg
-        unfolded = view(session.graph, "unfolded", len(sequence.tokens))
+        unfolded = view(session.graph, "unfolded", len(session.tokens))
         numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
         if args.gif:
@@ -142,6 +153,19 @@ def _run(args) -> None:
             for k, dot in enumerate(dots):
                 (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
     print(json.dumps(to_json_ready(session)))
+
+
+def _initial_states(given: list[str]) -> dict:
+    """{state: vector} from --init h=0.5,-1 options."""
+    import numpy as np
+    starts = {}
+    for item in given:
+        name, _, numbers = item.partition("=")
+        try:
+            starts[name.strip()] = np.array([float(v) for v in numbers.split(",")])
+        except ValueError:
+            raise ParseError(f"write an initial state as --init h=0.5,-1, not '{item[:40]}'") from None
+    return starts
 
 
 def _list(args) -> None:

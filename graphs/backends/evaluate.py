@@ -16,7 +16,7 @@ FLOW_KINDS = ("", "final", "train", "test")
 
 
 def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
-             mode: str = "test", traces: dict | None = None) -> dict:
+             mode: str = "test", traces: dict | None = None, initial: dict | None = None) -> dict:
     """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once.
 
     traces, if given, receives each looping variable's per-step values as the loop computed them
@@ -28,6 +28,8 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     values: dict = dict(inputs)
     finals: dict = {}
     init = {n.name: _initial(n, params, inputs, batch, ops, sizes[n.name]) for n in graph.kinds("init")}
+    for name, start in (initial or {}).items():   # h(0) given by the user, the same for every sample
+        init[name] = start + ops.zeros(batch, sizes[name])
     flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
     for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
         members = set(block)
