@@ -9,6 +9,7 @@ from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 from graphs.parse import assumptions
+from graphs.tree import read_bracketing
 
 from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
 from .render import RenderError
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--steps", type=int, default=4, help="τ for the unfolded view")
     export.add_argument("--elide", action="store_true", help="draw the first and last steps with … between")
     export.add_argument("--param-nodes", action="store_true", help="draw each parameter as one shared node")
+    export.add_argument("--tree", help="a recursive net's own tree, as brackets: \"((the cat) (sat down))\" or "
+                        "\"((1 2) 3)\" (default: balanced)")
     export.add_argument("-o", "--output", required=True)
     gt = commands.add_parser("gt", help="write out the unfolded function g(t)")
     _source_arguments(gt)
@@ -92,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a state's h(0), as in --init h=0.5,-1 (default: its own initial state)")
     runner.add_argument("--mode", choices=("test", "train"), default="test",
                         help="train: teacher forcing reads the targets y(t-1); test: the model's own outputs")
+    runner.add_argument("--tree", help="a recursive net's own tree over the sequence, as brackets; its words are the "
+                        "sequence when no other is given")
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
@@ -132,17 +137,22 @@ def _run(args) -> None:
         sequence = data.from_file(path.name, read_bytes(path))
     else:
         sequence = None
+    bracketing = read_bracketing(args.tree) if args.tree is not None else None
+    if bracketing is not None and sequence is None and args.steps is None:
+        if not bracketing.words:
+            raise ParseError("numbered leaves need a sequence: give --text, --numbers or --sequence-file")
+        sequence = data.one_hot(list(bracketing.words))
     weights = read_bytes(Path(args.weights)) if args.weights else None
     text = _text(args)
     session = run_sequence(text, sequence, weights=weights, backend=args.backend, hidden=args.hidden,
                            seed=args.seed, dtype=args.dtype, steps=args.steps, mode=args.mode,
-                           initial=_initial_states(args.init))
+                           initial=_initial_states(args.init), tree=bracketing and bracketing.merges)
     if text is not None:
         _say_assumed(text)
     if args.gif or args.frames:
         from .animate import frames, gif, node_values
         from .render import render_svg
-        unfolded = view(session.graph, "unfolded", len(session.tokens))
+        unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree)
         numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
         if args.gif:
@@ -174,7 +184,8 @@ def _list(args) -> None:
 
 
 def _export(args) -> None:
-    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide)
+    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide,
+                 tree=args.tree)
     path = Diagram(graph, param_nodes=args.param_nodes).save(args.output)
     print(f"wrote {path}")
 

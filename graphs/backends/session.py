@@ -39,9 +39,11 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
 
 def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes | None = None,
                  backend: str = "numpy", hidden: int = 8, seed: int = 0, mode: str = "test",
-                 dtype: str = "float64", steps: int | None = None, initial: dict | None = None) -> Session:
+                 dtype: str = "float64", steps: int | None = None, initial: dict | None = None,
+                 tree: tuple | None = None) -> Session:
     """Run a recurrence text, or the recurrence of torch weights, on a sequence; or, when the
-    recurrence reads no input (an autonomous system), for `steps` steps from its h(0)."""
+    recurrence reads no input (an autonomous system), for `steps` steps from its h(0). `tree`: a
+    recursive net's merges (graphs.tree.read_bracketing), balanced if None."""
     params = None
     if weights is not None:
         converted = convert(load_state_dict(weights))
@@ -61,7 +63,7 @@ def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes 
     else:
         feeds, tokens = inputs_for(graph, sequence), sequence.tokens
     result = run(graph, feeds, backend=backend, params=params, hidden=hidden, seed=seed, mode=mode, dtype=dtype,
-                 steps=steps if sequence is None else None, initial=initial)
+                 steps=steps if sequence is None else None, initial=initial, tree=tree)
     return Session(graph, result, tokens, text)
 
 
