@@ -13,6 +13,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from . import limits
 from .ops import FUNCTIONS
 
 TOKEN = re.compile(r"""
@@ -75,7 +76,7 @@ def rewrite(text: str) -> list[Line]:
     tokens = []
     for number, line in enumerate(lines, start=1):
         try:
-            tokens.append(_indices(_symbols(_tokens(line.split("#", 1)[0]))))
+            tokens.append(_indices(_symbols(_shallow(_tokens(line.split("#", 1)[0])))))
         except NotationError as err:
             err.line = number
             raise
@@ -111,6 +112,17 @@ def _tokens(code: str) -> list[Tok]:
         found.append(Tok(match.group(), match.start(), match.lastgroup, spaced))
         spaced = False
     return found
+
+
+def _shallow(toks: list[Tok]) -> list[Tok]:
+    """The tokens, if their brackets nest no deeper than the parser allows (the rewrite recurses on them)."""
+    depth = 0
+    for tok in toks:
+        depth += tok.text in ("(", "[", "{")
+        depth -= tok.text in (")", "]", "}")
+        if depth > limits.MAX_NESTING:
+            raise NotationError(f"the brackets nest deeper than {limits.MAX_NESTING} levels", tok.col)
+    return toks
 
 
 def _is_declaration(toks: list[Tok]) -> bool:
@@ -229,17 +241,21 @@ def _indices(toks: list[Tok]) -> list[Tok]:
                 raise NotationError(f"write a time superscript as {base.text}^{{(t-1)}}", toks[i].col)
             out += _indexed(base, time)
             i = after
-        elif nxt.text == "(" and not nxt.spaced:
-            close = _closing(toks, i)
-            time = _time(toks[i + 1:close])
-            if time is None:
-                out.append(base)
-                continue
-            out += _indexed(base, time)
+        elif nxt.text == "(" and not nxt.spaced and _time_call(toks, i):
+            close = _time_call(toks, i)
+            out += _indexed(base, _time(toks[i + 1:close]))
             i = close + 1
         else:
             out.append(base)
     return out
+
+
+def _time_call(toks: list[Tok], i: int) -> int:
+    """The index of the ')' if toks[i:] is (t), (t-1), (τ) or (0) (at most three tokens inside), else 0."""
+    for close in range(i + 2, min(i + 5, len(toks))):
+        if toks[close].text == ")":
+            return close if _time(toks[i + 1:close]) is not None else 0
+    return 0
 
 
 def _unwrap(toks: list[Tok], i: int) -> tuple[list[Tok], int]:
@@ -286,8 +302,8 @@ def _calls(toks: list[Tok]) -> list[Tok]:
         i += 1
         if (tok.kind == "name" and tok.text in MODULES and i + 1 < len(toks) and toks[i].text == "."
                 and toks[i + 1].kind == "name" and not out_ends_with_operand(out)):
-            toks = toks[:i - 1] + [Tok(toks[i + 1].text, tok.col, "name", tok.spaced)] + toks[i + 2:]
-            i -= 1
+            toks[i + 1] = Tok(toks[i + 1].text, tok.col, "name", tok.spaced)   # np.tanh → tanh, at np's column
+            i += 1
             continue
         if tok.text == "σ" or (tok.kind == "name" and tok.text in CALL_ALIASES and i < len(toks) and toks[i].text == "("):
             tok = Tok(CALL_ALIASES[tok.text], tok.col, "name", tok.spaced)
