@@ -118,3 +118,22 @@ def test_png_is_rendered_on_request(graphviz_dot):
     before = len(at.get("download_button"))
     at.button(key="elman-unfolded-make-png").click().run()
     assert not at.exception and len(at.get("download_button")) == before + 1
+
+
+def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
+    at = _app()
+    at.selectbox(key="arch").set_value("teacher_forcing").run()
+    at.radio(key="view").set_value("Run").run()
+    at.text_input(key="text").set_value("a b a b").run()
+    test_frame = _svg_images(at)[0]
+    at.radio(key="mode").set_value("train").run()
+    assert not at.exception and not at.error
+    assert _svg_images(at)[0] != test_frame   # y(t-1) fed back instead of ŷ(t-1): other values
+    at.selectbox(key="arch").set_value("dynamical").run()
+    at.number_input(key="auto_steps").set_value(5).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="frame").value == 5
+    at.selectbox(key="arch").set_value("recursive").run()
+    at.text_input(key="tree").set_value("(a (b (a b)))").run()
+    assert not at.exception and not at.error
+    assert ">h(2:4)<" in _svg_images(at)[0] and ">h(1:2)<" not in _svg_images(at)[0]
