@@ -30,23 +30,28 @@ def sequence_of(text: str, split: str, upload: tuple | None):
 
 @st.cache_data(max_entries=16, show_spinner="Running…")
 def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None, options: tuple = ("test", 0, "")) -> tuple:
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> tuple:
     """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence.
 
-    options: (mode, steps for a recurrence without inputs or 0, a recursive net's bracketing or "").
+    options: (mode, steps for a recurrence without inputs or 0, a recursive net's bracketing or "",
+    a given h(0) as "state=numbers" or "").
     """
+    from graphs.backends.data import from_numbers
     from graphs.backends.session import run_sequence
     from graphs.tree import read_bracketing
-    mode, steps, tree = options
+    mode, steps, tree, start = options
     sequence = None if steps else sequence_of(text, split, upload)
+    name, _, numbers = start.partition("=")
+    initial = {name: from_numbers(numbers).values[0]} if numbers.strip() else None
     session = run_sequence(source, sequence, backend=backend, hidden=hidden, seed=seed, mode=mode,
-                           steps=steps or None, tree=read_bracketing(tree).merges if tree else None)
+                           steps=steps or None, tree=read_bracketing(tree).merges if tree else None,
+                           initial=initial)
     return session.result.arrays(), session.tokens
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None, options: tuple = ("test", 0, "")) -> list[str]:
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> list[str]:
     from viz.animate import frames, node_values
     values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None)
@@ -212,10 +217,10 @@ def page() -> None:
 
 
 def run_options(graph) -> tuple:
-    """(mode, steps, tree) from the widgets this recurrence needs: teacher forcing's mode, the steps of a
-    recurrence without inputs, a recursive net's own tree."""
-    mode, steps, tree = "test", 0, ""
-    columns = st.columns(3)
+    """(mode, steps, tree, h(0)) from the widgets this recurrence needs: teacher forcing's mode, the steps
+    of a recurrence without inputs, a recursive net's own tree, the first state's given h(0)."""
+    mode, steps, tree, start = "test", 0, "", ""
+    columns = st.columns(4)
     if any(e.kind == "train" for e in graph.edges):
         mode = columns[0].radio("Teacher forcing", ["test", "train"], horizontal=True, key="mode",
                                 help="train: the target y(t-1) is fed back; test: the model's own output")
@@ -224,7 +229,12 @@ def run_options(graph) -> tuple:
     if graph.tree:
         tree = columns[2].text_input("Tree (brackets; empty: balanced)", "", key="tree",
                                      placeholder="((the cat) (sat down))").strip()
-    return mode, steps, tree
+    starts = [n.name for n in graph.kinds("init") if n.id.endswith("[0]")]
+    if starts:
+        numbers = columns[3].text_input(f"{starts[0]}(0) (numbers; empty: its own)", "", key="h0",
+                                        placeholder="0.5, -1, 0.2")
+        start = f"{starts[0]}={numbers}" if numbers.strip() else ""
+    return mode, steps, tree, start
 
 
 def run_page(source: str, state: str) -> None:

@@ -133,6 +133,11 @@ def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
     at.number_input(key="auto_steps").set_value(5).run()
     assert not at.exception and not at.error
     assert at.slider(key="frame").value == 5
+    at.number_input(key="hidden").set_value(2).run()
+    from_zero = _svg_images(at)[0]
+    at.text_input(key="h0").set_value("0.5, -1").run()
+    assert not at.exception and not at.error
+    assert _svg_images(at)[0] != from_zero   # s(t) now starts from the given s(0), not from zeros
     at.selectbox(key="arch").set_value("recursive").run()
     at.text_input(key="tree").set_value("(a (b (a b)))").run()
     assert not at.exception and not at.error
