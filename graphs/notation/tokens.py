@@ -61,7 +61,7 @@ def shallow(toks: list[Tok]) -> list[Tok]:
         depth += tok.text in ("(", "[", "{")
         depth -= tok.text in (")", "]", "}")
         if depth > limits.MAX_NESTING:
-            raise NotationError(f"the brackets nest deeper than {limits.MAX_NESTING} levels", tok.col)
+            raise NotationError(f"the expression nests deeper than {limits.MAX_NESTING} levels of brackets", tok.col)
     return toks
 
 
