@@ -141,4 +141,4 @@ def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
     at.selectbox(key="arch").set_value("recursive").run()
     at.text_input(key="tree").set_value("(a (b (a b)))").run()
     assert not at.exception and not at.error
-    assert ">h(2:4)<" in _svg_images(at)[0] and ">h(1:2)<" not in _svg_images(at)[0]
+    assert "<title>h@2:4</title>" in _svg_images(at)[0] and "<title>h@1:2</title>" not in _svg_images(at)[0]

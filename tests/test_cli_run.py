@@ -77,4 +77,4 @@ def test_export_draws_the_books_notation(tmp_path):
                 "--view", "unfolded", "--steps", "3", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "assumed: input x; param W, U, b, V"
-    assert ">h(3)<" in out.read_text()
+    assert "<title>h@3</title>" in out.read_text()

@@ -141,7 +141,7 @@ def test_form_is_drawn_unfolded_and_run(form, expected, graphviz_dot):
     assert (graph.nodes, graph.edges) == (reference.nodes, reference.edges)
     state = next(n.id for n in graph.nodes if n.kind == "state")
     svg = Diagram(unfold(graph, 4)).svg()
-    assert f">{state}(3)<" in svg
+    assert f"<title>{state}@3</title>" in svg and f'xlink:title="{state}(3)' in svg   # the node of step 3
     rng = np.random.default_rng(0)
     inputs = {n.id: rng.normal(size=(4, 3)) for n in graph.kinds("input", "target")}
     steps = None if inputs else 4

@@ -98,7 +98,7 @@ def test_cli_draws_and_runs_a_users_tree(tmp_path, graphviz_dot):
     done = _cli("export", "--arch", "recursive", "--view", "unfolded", "--tree", "(1 (2 3))", "-o", str(out))
     assert done.returncode == 0, done.stderr
     svg = out.read_text()
-    assert ">h(2:3)<" in svg and ">h(1:3)<" in svg and ">h(1:2)<" not in svg
+    assert "<title>h@2:3</title>" in svg and "<title>h@1:3</title>" in svg and "<title>h@1:2</title>" not in svg
     done = _cli("run", "--arch", "recursive", "--tree", "((the cat) (sat down))", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["tokens"] == ["the", "cat", "sat", "down"]
