@@ -10,6 +10,7 @@ from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
+from graphs.parse import assumptions
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
@@ -29,19 +30,31 @@ def sequence_of(text: str, split: str, upload: tuple | None):
 
 @st.cache_data(max_entries=16, show_spinner="Running…")
 def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None) -> tuple:
-    """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence."""
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> tuple:
+    """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence.
+
+    options: (mode, steps for a recurrence without inputs or 0, a recursive net's bracketing or "",
+    a given h(0) as "state=numbers" or "").
+    """
+    from graphs.backends.data import from_numbers
     from graphs.backends.session import run_sequence
-    session = run_sequence(source, sequence_of(text, split, upload), backend=backend, hidden=hidden, seed=seed)
+    from graphs.tree import read_bracketing
+    mode, steps, tree, start = options
+    sequence = None if steps else sequence_of(text, split, upload)
+    name, _, numbers = start.partition("=")
+    initial = {name: from_numbers(numbers).values[0]} if numbers.strip() else None
+    session = run_sequence(source, sequence, backend=backend, hidden=hidden, seed=seed, mode=mode,
+                           steps=steps or None, tree=read_bracketing(tree).merges if tree else None,
+                           initial=initial)
     return session.result.arrays(), session.tokens
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None) -> list[str]:
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> list[str]:
     from viz.animate import frames, node_values
-    values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
-    unfolded = view(load(recurrence=source), "unfolded", len(tokens))
+    values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None)
     return frames(unfolded, *node_values(unfolded, values))
 
 
@@ -180,6 +193,9 @@ def page() -> None:
         if pointer:
             st.code(pointer, language=None)
         return
+    assumed = assumptions(source)
+    if assumed:
+        st.caption(f"{assumed} (declare them with `input …` or `param …` to decide otherwise)")
     st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
                                                source, st.session_state.get("view", "Build")))
     # one page at a time (not st.tabs, which would compute all three on every change)
@@ -200,6 +216,27 @@ def page() -> None:
         explain_page()
 
 
+def run_options(graph) -> tuple:
+    """(mode, steps, tree, h(0)) from the widgets this recurrence needs: teacher forcing's mode, the steps
+    of a recurrence without inputs, a recursive net's own tree, the first state's given h(0)."""
+    mode, steps, tree, start = "test", 0, "", ""
+    columns = st.columns(4)
+    if any(e.kind == "train" for e in graph.edges):
+        mode = columns[0].radio("Teacher forcing", ["test", "train"], horizontal=True, key="mode",
+                                help="train: the target y(t-1) is fed back; test: the model's own output")
+    if not graph.kinds("input", "target"):
+        steps = int(columns[1].number_input("Steps from h(0) (no input)", 1, 500, 10, key="auto_steps"))
+    if graph.tree:
+        tree = columns[2].text_input("Tree (brackets; empty: balanced)", "", key="tree",
+                                     placeholder="((the cat) (sat down))").strip()
+    starts = [n.name for n in graph.kinds("init") if n.id.endswith("[0]")]
+    if starts:
+        numbers = columns[3].text_input(f"{starts[0]}(0) (numbers; empty: its own)", "", key="h0",
+                                        placeholder="0.5, -1, 0.2")
+        start = f"{starts[0]}={numbers}" if numbers.strip() else ""
+    return mode, steps, tree, start
+
+
 def run_page(source: str, state: str) -> None:
     """Type a sequence, run it, watch h(t) fill in on the unfolded graph."""
     text = st.text_input("Sequence", key="text", max_chars=2_000)
@@ -211,15 +248,16 @@ def run_page(source: str, state: str) -> None:
     file = st.file_uploader("…or upload numbers: a .npy or .csv of shape (T, units)", type=["npy", "csv"],
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
+    options = run_options(load(recurrence=source))
     try:
-        values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
+        values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     except ParseError as err:
         st.error(str(err))
         return
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        dots = frame_dots(source, text, split, backend, hidden, seed, upload)
+        dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
         frame = st.slider("Frame (steps computed)", 0, len(tokens), len(tokens), key="frame")
         picture = st.empty()
         if st.button("▶ Play", key="play"):

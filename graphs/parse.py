@@ -14,14 +14,15 @@ import ast
 import re
 from dataclasses import dataclass
 
-from . import limits
+from . import limits, names, notation
 from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref
+from .notation import NotationError
 from .ops import BINARY, FUNCTIONS
 
 DECLARATIONS = ("input", "param", "size")
 FINAL_NAMES = {"τ", "T", "tau"}
 CHILD_NAMES = {"left": LEFT, "right": RIGHT}
-RESERVED = {"t", *FINAL_NAMES, *CHILD_NAMES, *FUNCTIONS, *DECLARATIONS, "leaf"}
+RESERVED = {"t", *FINAL_NAMES, *CHILD_NAMES, *FUNCTIONS, *DECLARATIONS, "leaf"} - {"f"}   # f may name a gate
 NAME = re.compile(r"[^\W\d]\w*")
 
 
@@ -48,10 +49,29 @@ class Program:
     params: tuple[str, ...]
     sizes: tuple[tuple[str, int], ...]
     equations: tuple[Equation, ...]
+    assumed: names.Assumed = names.Assumed((), ())   # undeclared names taken as inputs and params
 
 
 def read_program(text: str) -> Program:
-    """Parse recurrence text into declarations and equations; ParseError on anything else."""
+    """Parse recurrence text (canonical or the book's notation) into declarations and equations.
+
+    ParseError on anything else, at the line and column of the user's own text.
+    """
+    _check_text(text)
+    try:
+        lines = notation.rewrite(text)
+    except NotationError as err:
+        raise ParseError(err.message, err.line, err.col + 1) from None
+    try:
+        return _read(lines)
+    except ParseError as err:
+        if not 1 <= err.line <= len(lines):
+            raise
+        raise ParseError(err.message, err.line, lines[err.line - 1].user_col(err.col)) from None
+
+
+def _check_text(text: str) -> None:
+    """Limits and layout checked on the user's own text, before any rewriting."""
     if not isinstance(text, str):
         raise ParseError("the recurrence must be text")
     if len(text) > limits.MAX_SOURCE_CHARS:
@@ -59,31 +79,47 @@ def read_program(text: str) -> Program:
     lines = text.splitlines()
     if len(lines) > limits.MAX_LINES:
         raise ParseError(f"the recurrence has {len(lines)} lines; the limit is {limits.MAX_LINES}")
-    declared: dict[str, list] = {"input": [], "param": [], "size": []}
-    statements = []
     for number, line in enumerate(lines, start=1):
         if "\x00" in line:
             raise ParseError("the text contains a null byte", number, line.index("\x00") + 1)
         code = line.split("#", 1)[0].rstrip()
+        if code.strip() and code[0] in " \t":
+            raise ParseError("lines must not be indented", number, 1)
+
+
+def _read(lines: list[notation.Line]) -> Program:
+    declared: dict[str, list] = {"input": [], "param": [], "size": []}
+    statements = []
+    for number, line in enumerate(lines, start=1):
+        code = line.text
         if not code.strip():
             continue
-        if code.startswith(" ") or code.startswith("\t"):
-            raise ParseError("lines must not be indented", number, 1)
         word = code.split(None, 1)[0]
         if word in DECLARATIONS:
             declared[word].extend(_declaration(word, code, number))
         else:
-            statements.append((number, _statement(code, number)))
+            statements.append((number, code, _statement(code, number)))
     _check_declarations(declared)
-    names = _Names(declared["input"], declared["param"], [s.targets[0] for _, s in statements])
-    equations = tuple(names.equation(stmt, number) for number, stmt in statements)
+    targets = [s.targets[0] for _, _, s in statements]
+    known = {n for n, _ in declared["input"] + declared["param"]} | {_target_name(t) for t in targets}
+    assumed, problems = names.assume(statements, known, RESERVED)
+    if problems:
+        first = problems[0]
+        more = "; ".join(f"{p.message.split(';')[0]} (line {p.line}, col {lines[p.line - 1].user_col(p.col)})"
+                         for p in problems[1:])
+        raise ParseError(first.message + (f" Also: {more}" if more else ""), first.line, first.col)
+    inputs = declared["input"] + [(n, None) for n in assumed.inputs]
+    params = declared["param"] + [(n, None) for n in assumed.params]
+    checker = _Names(inputs, params, targets)
+    equations = tuple(checker.equation(stmt, number, code) for number, code, stmt in statements)
     if not equations:
         raise ParseError("write at least one equation, for example: h = tanh(W @ h[t-1] + U @ x + b)")
     return Program(
-        inputs=tuple(n for n, _ in declared["input"]),
-        params=tuple(n for n, _ in declared["param"]),
+        inputs=tuple(n for n, _ in inputs),
+        params=tuple(n for n, _ in params),
         sizes=tuple((n, size) for n, size, _ in declared["size"]),
         equations=equations,
+        assumed=assumed,
     )
 
 
@@ -147,15 +183,15 @@ class _Names:
         self.inputs = {n for n, _ in inputs}
         self.params = {n for n, _ in params}
         self.defined = {_target_name(t) for t in targets}
-        self.line = 0
+        self.line, self.code = 0, ""
         self._handlers = {ast.BinOp: self._binop, ast.UnaryOp: self._unary, ast.Name: self._name,
                           ast.Constant: self._number, ast.Call: self._call, ast.Subscript: self._subscript}
 
     def fail(self, message: str, node: ast.AST) -> ParseError:
-        return ParseError(message, self.line, getattr(node, "col_offset", 0) + 1)
+        return ParseError(message, self.line, names.char_col(self.code, getattr(node, "col_offset", 0)))
 
-    def equation(self, stmt: ast.Assign, number: int) -> Equation:
-        self.line = number
+    def equation(self, stmt: ast.Assign, number: int, code: str) -> Equation:
+        self.line, self.code = number, code
         name, index = self._target(stmt.targets[0])
         return Equation(name, self.expr(stmt.value), number, index)
 
@@ -193,7 +229,18 @@ class _Names:
         op = BINARY.get(type(node.op))
         if op is None:
             raise self.fail(f"the operator {type(node.op).__name__} is not allowed; use + - * / @", node)
+        if op == "mul":
+            self._check_elementwise(node)
         return Call(op, (self.expr(node.left, depth), self.expr(node.right, depth)))
+
+    def _check_elementwise(self, node: ast.BinOp) -> None:
+        """W * h with a capital W (a matrix, by the book's convention) is a mistake for W @ h."""
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            if (isinstance(side, ast.Name) and side.id in self.params and side.id[0].isupper()
+                    and not isinstance(other, ast.Constant)):
+                raise self.fail(f"{side.id} * … multiplies element by element, but {side.id} is a capital, a matrix "
+                                f"by the book's convention: write {side.id} @ … for the matrix product (or name "
+                                f"element-wise weights in lower case)", side)
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Expr:
         if isinstance(node.op, ast.USub):
@@ -216,6 +263,8 @@ class _Names:
             return Ref(name)
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: call it, as in {name}(...)", node)
+        if name == "t":
+            raise self.fail("t is the time index: read a variable at it, as in x[t]", node)
         raise self.fail(f"unknown name '{name[:30]}': define it with an equation, or declare it with "
                         f"`input {name[:30]}` or `param {name[:30]}`", node)
 
@@ -269,3 +318,8 @@ def _target_name(target: ast.expr) -> str:
     if isinstance(target, ast.Subscript):
         target = target.value
     return target.id if isinstance(target, ast.Name) else ""
+
+
+def assumptions(text: str) -> str:
+    """The one line saying which undeclared names were taken as inputs and params ("" if none)."""
+    return names.describe(read_program(text).assumed)

@@ -129,6 +129,9 @@ def infer(graph: Graph, input_sizes: dict[str, int], hidden: int = 8) -> Shapes:
                       or n.kind == "target"], hidden)
     sizes = {n.id: solver.known(f"var:{n.id}") for n in graph.nodes
              if n.kind not in ("param", "init") and f"var:{n.id}" in solver.parent}
+    for name in solver.matrices.keys() & solver.vectors.keys():
+        raise ParseError(f"{name} is used as a matrix ({name} @ …) and element by element ({name} * … or + {name}): "
+                         f"write {name} @ … everywhere, or use two parameters")
     params = {}
     for n in graph.kinds("param"):
         if n.id in solver.matrices:

@@ -1,37 +1,114 @@
-"""Unfold a recursive (tree-structured) net over τ leaves: a balanced binary tree (Fig 10.14)."""
+"""Unfold a recursive (tree-structured) net over τ leaves (Fig 10.14): a balanced binary tree by
+default, or the user's own bracketing, such as ((the cat) (sat down)) or ((1 2) 3)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from . import limits
 from .ir import Edge, Graph, Node
+from .parse import ParseError
+
+Span = tuple[int, int]             # the leaves lo..hi (1-based) a tree node covers
+Merge = tuple[Span, Span]          # a node made of its left and right child
+BRACKET_TOKEN = re.compile(r"[()]|[^\s()]+")
 
 
-def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False) -> Graph:
-    """Leaves x(i) → h(i), then h(a:b) combining pairs level by level up to one root."""
+@dataclass(frozen=True)
+class Bracketing:
+    words: tuple[str, ...]        # the leaves' words; () when the leaves were written as numbers
+    merges: tuple[Merge, ...]     # children before parents; the last one is the root
+
+    @property
+    def leaves(self) -> int:
+        return len(self.merges) + 1
+
+
+def balanced(leaves: int) -> tuple[Merge, ...]:
+    """Pairs combined level by level; an odd node at the end of a level waits for the next."""
+    level = [(i, i) for i in range(1, leaves + 1)]
+    merges = []
+    while len(level) > 1:
+        merged = []
+        for k in range(0, len(level) - 1, 2):
+            merges.append((level[k], level[k + 1]))
+            merged.append((level[k][0], level[k + 1][1]))
+        level = merged + ([level[-1]] if len(level) % 2 else [])
+    return tuple(merges)
+
+
+def read_bracketing(text: str) -> Bracketing:
+    """A binary tree over leaves read left to right: words, or the numbers 1 … n in order.
+
+    >>> read_bracketing("((the cat) (sat down))").merges
+    (((1, 1), (2, 2)), ((3, 3), (4, 4)), ((1, 2), (3, 4)))
+    """
+    if not isinstance(text, str) or len(text) > limits.MAX_SOURCE_CHARS:
+        raise ParseError(f"write the tree as brackets, in at most {limits.MAX_SOURCE_CHARS} characters")
+    words: list[str] = []
+    merges: list[Merge] = []
+    stack: list[list[Span]] = [[]]
+    opened: list[int] = []
+    for match in BRACKET_TOKEN.finditer(text):
+        token, col = match.group(), match.start() + 1
+        if token == "(":
+            stack.append([])
+            opened.append(col)
+        elif token == ")":
+            if len(stack) == 1:
+                raise ParseError("this ')' closes nothing", 1, col)
+            items = stack.pop()
+            start = opened.pop()
+            if len(items) != 2 and len(items) != 1:
+                raise ParseError(f"a bracket joins two parts, this one {len(items)}: write ((a b) c), "
+                                 "not (a b c)", 1, start)
+            if len(items) == 2:
+                merges.append((items[0], items[1]))
+            stack[-1].append((items[0][0], items[-1][1]))
+        else:
+            words.append(token)
+            stack[-1].append((len(words), len(words)))
+    if len(stack) > 1:
+        raise ParseError("a '(' is never closed", 1, opened[-1])
+    if len(stack[0]) != 1:
+        raise ParseError("write one tree around all the leaves, as in ((the cat) (sat down))", 1, 1)
+    if len(words) > limits.MAX_SEQUENCE:
+        raise ParseError(f"the tree has {len(words):,} leaves; the limit is {limits.MAX_SEQUENCE:,}")
+    if all(w.isdigit() for w in words):
+        if [int(w) for w in words] != list(range(1, len(words) + 1)):
+            raise ParseError("numbered leaves are 1, 2, … n from left to right, as in ((1 2) 3)", 1, 1)
+        return Bracketing((), tuple(merges))
+    return Bracketing(tuple(words), tuple(merges))
+
+
+def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False,
+                merges: tuple[Merge, ...] | None = None) -> Graph:
+    """Leaves x(i) → h(i), then h(a:b) made of two children, by the given merges or balanced, up to one root."""
+    if merges is None:
+        merges = balanced(leaves)
+    elif len(merges) + 1 != leaves:
+        raise ParseError(f"the tree has {len(merges) + 1} leaves, not {leaves}")
     leaf_edges = [e for e in graph.edges if e.kind == "leaf"]
     child_edges = {e.kind: e for e in graph.edges if e.kind in ("left", "right")}
     state = next(e.dst for e in graph.edges if e.kind in ("left", "right"))
     inputs = sorted({e.src for e in leaf_edges}, key=[n.id for n in graph.nodes].index)
     nodes: list[Node] = []
     edges: list[Edge] = []
-    level = []
     for i in range(1, leaves + 1):
         for x in inputs:
             nodes.append(Node(f"{x}@{i}", x, graph.node(x).kind, f"{x}({i})", i))
         nodes.append(Node(f"{state}@{i}", state, "state", f"{state}({i})", i))
         edges += [Edge(f"{e.src}@{i}", f"{state}@{i}", params=e.params) for e in leaf_edges]
-        level.append((f"{state}@{i}", i, i))
-    while len(level) > 1:
-        merged = []
-        for k in range(0, len(level) - 1, 2):
-            (left, lo, _), (right, _, hi) = level[k], level[k + 1]
-            node_id = f"{state}@{lo}:{hi}"
-            nodes.append(Node(node_id, state, "state", f"{state}({lo}:{hi})", lo))
-            edges += [Edge(left, node_id, params=child_edges["left"].params, kind="left"),
-                      Edge(right, node_id, params=child_edges["right"].params, kind="right")]
-            merged.append((node_id, lo, hi))
-        if len(level) % 2:
-            merged.append(level[-1])   # an odd node waits for the next level
-        level = merged
-    root = level[0][0]
+
+    def node_of(span: Span) -> str:
+        return f"{state}@{span[0]}" if span[0] == span[1] else f"{state}@{span[0]}:{span[1]}"
+    for left, right in merges:
+        lo, hi = left[0], right[1]
+        node_id = node_of((lo, hi))
+        nodes.append(Node(node_id, state, "state", f"{state}({lo}:{hi})", lo))
+        edges += [Edge(node_of(left), node_id, params=child_edges["left"].params, kind="left"),
+                  Edge(node_of(right), node_id, params=child_edges["right"].params, kind="right")]
+    root = node_of((1, leaves))
     for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target y(τ)
         if n.id not in inputs:
             nodes.append(Node(f"{n.id}@τ", n.id, n.kind, f"{n.id}(τ)", leaves + 1))

@@ -28,10 +28,18 @@ def test_tau_slider_changes_the_unfolded_view(graphviz_dot):
 
 def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
     at = _app()
-    at.text_area(key="source-elman").set_value("input x\nh = tanh(Q @ x)").run()
+    at.text_area(key="source-elman").set_value("input x\nh = tahn(Q @ x)").run()
     assert not at.exception
-    assert at.error and "line 2, col 10" in at.error[0].value
-    assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tanh(Q @ x)", "    |          ^"]
+    assert at.error and "line 2, col 5" in at.error[0].value and "did you mean tanh" in at.error[0].value
+    assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tahn(Q @ x)", "    |     ^"]
+
+
+def test_the_books_notation_is_drawn_and_the_assumed_names_are_said(graphviz_dot):
+    at = _app()
+    at.text_area(key="source-elman").set_value("h(t) = σ(W h(t−1) + U x(t) + b)").run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("assumed: input x; param W, U, b") for c in at.caption)
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"]
 
 
 def _svg_images(at) -> list[str]:
@@ -126,3 +134,27 @@ def test_png_is_rendered_on_request(graphviz_dot):
     before = len(at.get("download_button"))
     at.button(key="elman-unfolded-make-png").click().run()
     assert not at.exception and len(at.get("download_button")) == before + 1
+
+
+def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
+    at = _app()
+    at.selectbox(key="arch").set_value("teacher_forcing").run()
+    at.radio(key="view").set_value("Run").run()
+    at.text_input(key="text").set_value("a b a b").run()
+    test_frame = _svg_images(at)[0]
+    at.radio(key="mode").set_value("train").run()
+    assert not at.exception and not at.error
+    assert _svg_images(at)[0] != test_frame   # y(t-1) fed back instead of ŷ(t-1): other values
+    at.selectbox(key="arch").set_value("dynamical").run()
+    at.number_input(key="auto_steps").set_value(5).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="frame").value == 5
+    at.number_input(key="hidden").set_value(2).run()
+    from_zero = _svg_images(at)[0]
+    at.text_input(key="h0").set_value("0.5, -1").run()
+    assert not at.exception and not at.error
+    assert _svg_images(at)[0] != from_zero   # s(t) now starts from the given s(0), not from zeros
+    at.selectbox(key="arch").set_value("recursive").run()
+    at.text_input(key="tree").set_value("(a (b (a b)))").run()
+    assert not at.exception and not at.error
+    assert "<title>h@2:4</title>" in _svg_images(at)[0] and "<title>h@1:2</title>" not in _svg_images(at)[0]

@@ -41,8 +41,8 @@ def test_numbers_and_unary_minus():
 
 
 @pytest.mark.parametrize("text, message, line, col", [
-    ("input x\nh = tanh(Q @ x)", "unknown name 'Q'", 2, 10),
-    ("input x\nparam W\nh = W @ h[t-1] + y", "unknown name 'y'", 3, 18),
+    ("input x\nh = tanh(Q * x)", "write Q @ … for the matrix product", 2, 10),
+    ("input x\nh = t + x", "t is the time index", 2, 5),
     ("input x\nh = foo(x)", "'foo' is not a function", 2, 5),
     ("input x\nparam W\nW = x", "declared as an input or param", 3, 1),
     ("input x\nparam W\nh = W[t-1] @ x", "is a parameter", 3, 5),

@@ -44,6 +44,17 @@ HOSTILE = [
     "input x\nh = tanh(*x)",
     "input x\n(h, g) = x, x",
     'input a" [shape=none label=<<b>x</b>>]\nh = 1',
+    # the notation front door rewrites text only; what it makes is walked by the same allow-list
+    "h = np.__class__(x)",
+    "h = torch.load('model.pt')",
+    "h = np.tanh.__globals__",
+    "h = x.dot.__self__",
+    r"h = \input{/etc/passwd}",
+    "h = " + "np.tanh(" * 300 + "x" + ")" * 300,
+    "h = " + "np.dot(W, " * 200 + "x" + ")" * 200,
+    "h = " + r"\mathbf{" * 300 + "x" + "}" * 300,
+    "h = " + "W (" * 300 + "x" + ")" * 300,
+    "h(t) = f(s(t-1); θ); import os",
 ]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from graphs import Graph, ParseError, parse
 from graphs.catalog import CATALOG
 from graphs.limits import MAX_UPLOAD_BYTES
+from graphs.tree import read_bracketing, unfold_tree
 from graphs.unfold import unfold, window
 
 from . import svg
@@ -55,15 +56,30 @@ def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
 
 
 def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
-         elide: bool = False) -> Graph:
-    """The circuit itself, its unfolding over τ = steps, or the generic t-1, t, t+1 window."""
+         elide: bool = False, tree: str | None = None) -> Graph:
+    """The circuit itself, its unfolding over τ = steps, or the generic t-1, t, t+1 window.
+
+    tree, for a recursive net, is the user's bracketing of its leaves, such as "((1 2) 3)": the
+    unfolded view then has as many leaves as the bracketing, whatever steps says.
+    """
     if name not in VIEWS:
         raise ParseError(f"unknown view '{name}': use one of {', '.join(VIEWS)}")
+    if tree is not None:
+        return _tree_view(graph, name, tree, param_nodes)
     if name == "unfolded":
         return unfold(graph, steps, param_nodes=param_nodes, elide=elide)
     if name == "window":
         return window(graph, param_nodes=param_nodes)
     return graph
+
+
+def _tree_view(graph: Graph, name: str, tree: str, param_nodes: bool) -> Graph:
+    if not graph.tree:
+        raise ParseError("a bracketing is for a tree-structured net (h[left], h[right]); this recurrence is a chain")
+    if name != "unfolded":
+        raise ParseError("a bracketing shapes the unfolded view: use --view unfolded")
+    bracketing = read_bracketing(tree)
+    return unfold_tree(graph, bracketing.leaves, param_nodes=param_nodes, merges=bracketing.merges)
 
 
 class Diagram:

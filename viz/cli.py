@@ -8,6 +8,8 @@ import sys
 from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
+from graphs.parse import assumptions
+from graphs.tree import read_bracketing
 
 from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
 from .render import RenderError
@@ -31,12 +33,36 @@ def _text(args: argparse.Namespace) -> str | None:
     if args.file is not None:
         return read_text_file(args.file)
     if args.recurrence is not None:
-        return "\n".join(line.strip() for line in args.recurrence.replace(";", "\n").splitlines())
+        return "\n".join(line.strip() for line in _lines(args.recurrence))
     return None
 
 
+def _lines(text: str) -> list[str]:
+    """Lines split at newlines and at each ';' outside brackets: f(s(t-1); θ) keeps its ';'."""
+    lines, current, depth = [], [], 0
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "\n" or (char == ";" and depth <= 0):
+            lines.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return lines + ["".join(current)]
+
+
 def _graph(args: argparse.Namespace):
-    return load(recurrence=_text(args))
+    text = _text(args)
+    graph = load(recurrence=text)
+    _say_assumed(text)
+    return graph
+
+
+def _say_assumed(text: str | None) -> None:
+    """Tell, on stderr, which undeclared names were taken as inputs and params."""
+    line = assumptions(text) if text else ""
+    if line:
+        print(line, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--steps", type=int, default=4, help="τ for the unfolded view")
     export.add_argument("--elide", action="store_true", help="draw the first and last steps with … between")
     export.add_argument("--param-nodes", action="store_true", help="draw each parameter as one shared node")
+    export.add_argument("--tree", help="a recursive net's own tree, as brackets: \"((the cat) (sat down))\" or "
+                        "\"((1 2) 3)\" (default: balanced)")
     export.add_argument("-o", "--output", required=True)
     gt = commands.add_parser("gt", help="write out the unfolded function g(t)")
     _source_arguments(gt)
@@ -58,10 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--latex", action="store_true")
     runner = commands.add_parser("run", help="run a recurrence on a sequence and print its values")
     _source_arguments(runner, required=False)
-    data = runner.add_mutually_exclusive_group(required=True)
+    data = runner.add_mutually_exclusive_group()
     data.add_argument("--text", help="a sentence: split into words (or --split char), one-hot")
     data.add_argument("--numbers", help="numbers, one step per ';', units separated by ','")
     data.add_argument("--sequence-file", help="a .npy or .csv file of shape (T, units)")
+    data.add_argument("--steps", type=int, help="run a recurrence without inputs (an autonomous system) this long")
+    runner.add_argument("--init", action="append", default=[], metavar="STATE=NUMBERS",
+                        help="a state's h(0), as in --init h=0.5,-1 (default: its own initial state)")
+    runner.add_argument("--mode", choices=("test", "train"), default="test",
+                        help="train: teacher forcing reads the targets y(t-1); test: the model's own outputs")
+    runner.add_argument("--tree", help="a recursive net's own tree over the sequence, as brackets; its words are the "
+                        "sequence when no other is given")
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
@@ -115,17 +150,28 @@ def _run(args) -> None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
         sequence = data.from_numbers(args.numbers)
-    else:
+    elif args.sequence_file is not None:
         path = Path(args.sequence_file)
         sequence = data.from_file(path.name, read_bytes(path))
+    else:
+        sequence = None
+    bracketing = read_bracketing(args.tree) if args.tree is not None else None
+    if bracketing is not None and sequence is None and args.steps is None:
+        if not bracketing.words:
+            raise ParseError("numbered leaves need a sequence: give --text, --numbers or --sequence-file")
+        sequence = data.one_hot(list(bracketing.words))
     weights = read_bytes(Path(args.weights)) if args.weights else None
-    session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
-                           hidden=args.hidden, seed=args.seed, dtype=args.dtype)
+    text = _text(args)
+    session = run_sequence(text, sequence, weights=weights, backend=args.backend, hidden=args.hidden,
+                           seed=args.seed, dtype=args.dtype, steps=args.steps, mode=args.mode,
+                           initial=_initial_states(args.init), tree=bracketing and bracketing.merges)
+    if text is not None:
+        _say_assumed(text)
     if args.gif or args.frames or args.svg_animation:
         from .animate import frames, node_values
         from .reel import animated_svg, gif, reel
         from .render import render_svg
-        unfolded = view(session.graph, "unfolded", len(sequence.tokens))
+        unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree)
         numbers, tips = node_values(unfolded, session.result.arrays())
         if args.gif:
             Path(args.gif).write_bytes(gif(reel(unfolded, numbers, tips)))
@@ -140,13 +186,27 @@ def _run(args) -> None:
     print(json.dumps(to_json_ready(session)))
 
 
+def _initial_states(given: list[str]) -> dict:
+    """{state: vector} from --init h=0.5,-1 options."""
+    import numpy as np
+    starts = {}
+    for item in given:
+        name, _, numbers = item.partition("=")
+        try:
+            starts[name.strip()] = np.array([float(v) for v in numbers.split(",")])
+        except ValueError:
+            raise ParseError(f"write an initial state as --init h=0.5,-1, not '{item[:40]}'") from None
+    return starts
+
+
 def _list(args) -> None:
     for arch in CATALOG.values():
         print(f"{arch.name:<16} {arch.figure:<12} {arch.title}")
 
 
 def _export(args) -> None:
-    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide)
+    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide,
+                 tree=args.tree)
     path = Diagram(graph, param_nodes=args.param_nodes).save(args.output)
     print(f"wrote {path}")
 

@@ -8,14 +8,14 @@ def point_at(source: str, err: ParseError, context: int = 1) -> str:
     """The lines around the error, numbered, with ^ under the column; "" if the error has no line.
 
     >>> from graphs import parse
-    >>> text = "input x\\nh = tanh(Q @ x)"
+    >>> text = "input x\\nh = tahn(Q @ x)"
     >>> try:
     ...     parse(text)
     ... except ParseError as err:
     ...     print(point_at(text, err))
       1 | input x
-    > 2 | h = tanh(Q @ x)
-        |          ^
+    > 2 | h = tahn(Q @ x)
+        |     ^
     """
     lines = source.splitlines()
     if not err.line or err.line > len(lines):

@@ -55,12 +55,15 @@ def init_params(shapes: Shapes, seed: int = 0) -> dict:
 
 def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | None = None, seed: int = 0,
         hidden: int = 8, mode: str = "test", steps: int | None = None, traces: dict | None = None,
-        dtype: str = "float64", passes: tuple[str, ...] = PASSES) -> Run:
+        dtype: str = "float64", initial: dict | None = None, tree: tuple | None = None,
+        passes: tuple[str, ...] = PASSES) -> Run:
     """Run the recurrence on inputs {name: (T, units) or (T, batch, units)}; missing targets are zeros.
 
-    A recurrence without inputs (an autonomous system) runs for `steps` steps. float32 halves memory
-    and, for big batches, time; results then agree with float64 to about 1e-5. passes: the plan's
-    rewrites to apply (plan.PASSES, all by default; () runs the equations exactly as written).
+    A recurrence without inputs (an autonomous system) runs for `steps` steps. `initial` gives a
+    state's h(0) as a vector, in place of its own initial state. `tree` gives a recursive net's
+    merges (graphs.tree.read_bracketing), balanced if None. float32 halves memory and, for big
+    batches, time; results then agree with float64 to about 1e-5. passes: the plan's rewrites to
+    apply (plan.PASSES, all by default; () runs the equations exactly as written).
     """
     ops = ops_for(backend, dtype)
     arrays = {name: ops.asarray(data) for name, data in inputs.items()}
@@ -80,7 +83,11 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
         params = init_params(shapes, seed)
     _check_params(params, shapes)
     params = {k: ops.asarray(v) for k, v in params.items()}
-    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, passes)
+    starts = {name: ops.asarray(v) for name, v in _checked_initial(graph, initial or {}, shapes).items()}
+    if tree is not None and (not graph.tree or len(tree) + 1 != steps):
+        raise ParseError(f"a tree of {len(tree) + 1} leaves was given for " + (
+            f"a sequence of {steps} steps" if graph.tree else "a recurrence that is not tree-structured"))
+    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, starts, tree, passes)
     return Run(values, params, shapes)
 
 
@@ -103,6 +110,20 @@ def _check_sizes(graph: Graph, arrays: dict, steps: int, batch: int, hidden: int
     if floats > limits.MAX_RUN_FLOATS:
         raise ParseError(f"this run would keep about {floats:,} numbers (limit {limits.MAX_RUN_FLOATS:,}): "
                          "use a shorter sequence, a smaller batch or fewer units")
+
+
+def _checked_initial(graph: Graph, initial: dict, shapes: Shapes) -> dict:
+    """The given initial states, each a vector as long as its state."""
+    import numpy as np
+    starts = {n.name for n in graph.kinds("init") if n.id.endswith("[0]")}
+    for name, vector in initial.items():
+        if name not in starts:
+            raise ParseError(f"{name}(0) was given, but {name} is not a state that reads its past "
+                             f"(states: {', '.join(sorted(starts)) or 'none'})")
+        if np.ndim(vector) != 1 or len(vector) != shapes.sizes[name]:
+            raise ParseError(f"{name}(0) has {np.size(vector)} numbers, but {name} has {shapes.sizes[name]} units: "
+                             f"give {shapes.sizes[name]} numbers, or change the hidden size")
+    return initial
 
 
 def _check_params(params: dict, shapes: Shapes) -> None:

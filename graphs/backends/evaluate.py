@@ -11,17 +11,20 @@ import graphlib
 from .. import scc
 from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs
 from ..ir import Graph
+from ..tree import balanced
 from .plan import COLS, PASSES, plan_loop
 
 FLOW_KINDS = ("", "final", "train", "test")
 
 
 def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
-             mode: str = "test", traces: dict | None = None, passes: tuple[str, ...] = PASSES) -> dict:
+             mode: str = "test", traces: dict | None = None, initial: dict | None = None,
+             tree: tuple | None = None, passes: tuple[str, ...] = PASSES) -> dict:
     """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once.
 
     traces, if given, receives each looping variable's per-step values as the loop computed them
-    (the tensors autograd differentiates through, for ∂L/∂h(t)).
+    (the tensors autograd differentiates through, for ∂L/∂h(t)). tree: a recursive net's merges
+    (graphs.tree.Merge), balanced if None.
     """
     defined = [n.id for n in graph.nodes if n.expr is not None and n.kind != "init"]
     expr_of = {n: graph.node(n).expr for n in defined}
@@ -30,13 +33,15 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     params = dict(params)   # the plans' derived parameters join a copy, never the caller's dict
     finals: dict = {}
     init = {n.name: _initial(n, params, inputs, batch, ops, sizes[n.name]) for n in graph.kinds("init")}
+    for name, start in (initial or {}).items():   # h(0) given by the user, the same for every sample
+        init[name] = start + ops.zeros(batch, sizes[name])
     flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
     for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
         members = set(block)
         inner = [e for e in flows if e.src in members and e.dst in members]
         order = _order({name: expr_of[name] for name in block})
         if graph.tree and any(r.index in (LEFT, RIGHT) for n in block for r in refs(expr_of[n])):
-            _tree(graph, block[0], params, values, finals, ops, mode)
+            _tree(graph, block[0], params, values, finals, ops, mode, tree)
             continue
         if members & once:
             for name in order:
@@ -206,19 +211,18 @@ def _shifted(r: Ref, values, init, once, steps, batch, ops, sizes):
     return ops.cat_time(parts)
 
 
-def _tree(graph, state, params, values, finals, ops, mode):
-    """A recursive net: leaves from h[leaf] = …, then pairs combined level by level to the root."""
+def _tree(graph, state, params, values, finals, ops, mode, merges):
+    """A recursive net: leaves from h[leaf] = …, then two children combined at a time, up to the root."""
     leaf_expr = dict(graph.leaves)[state]
     node_expr = graph.node(state).expr
     leaves = _ev(leaf_expr, params, ops, mode, lambda r: values[r.name])
-    level = [leaves[i] for i in range(leaves.shape[0])]
-    while len(level) > 1:
-        merged = [_ev(node_expr, params, ops, mode,
-                      lambda r, a=level[k], b=level[k + 1]: a if r.index == LEFT else b)
-                  for k in range(0, len(level) - 1, 2)]
-        level = merged + ([level[-1]] if len(level) % 2 else [])
+    count = leaves.shape[0]
+    made = {(i + 1, i + 1): leaves[i] for i in range(count)}
+    for left, right in merges if merges is not None else balanced(count):
+        made[left[0], right[1]] = _ev(node_expr, params, ops, mode,
+                                      lambda r, a=made[left], b=made[right]: a if r.index == LEFT else b)
     values[state] = leaves
-    finals[state] = level[0]
+    finals[state] = made[1, count]
 
 
 def _ev(expr, params, ops, mode, lookup):

@@ -13,6 +13,9 @@ from .data import Sequence
 from .weights import convert, load_state_dict
 
 
+MODES = ("test", "train")   # train: teacher forcing reads the targets; test: the model's own outputs
+
+
 @dataclass
 class Session:
     graph: Graph
@@ -25,7 +28,7 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
     """The sequence feeds the first input; a target, if any, is the next step's input (next-token)."""
     inputs = graph.kinds("input")
     if not inputs:
-        raise ParseError("this recurrence has no input to feed a sequence to")
+        raise ParseError("this recurrence has no input to feed a sequence to: run it for a number of steps instead")
     feeds = {inputs[0].id: sequence.values}
     for target in graph.kinds("target"):
         shifted = np.zeros_like(sequence.values)
@@ -34,19 +37,34 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
     return feeds
 
 
-def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None = None, backend: str = "numpy",
-                 hidden: int = 8, seed: int = 0, mode: str = "test", dtype: str = "float64") -> Session:
-    """Run a recurrence text, or the recurrence of torch weights, on a sequence."""
+def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes | None = None,
+                 backend: str = "numpy", hidden: int = 8, seed: int = 0, mode: str = "test",
+                 dtype: str = "float64", steps: int | None = None, initial: dict | None = None,
+                 tree: tuple | None = None) -> Session:
+    """Run a recurrence text, or the recurrence of torch weights, on a sequence; or, when the
+    recurrence reads no input (an autonomous system), for `steps` steps from its h(0). `tree`: a
+    recursive net's merges (graphs.tree.read_bracketing), balanced if None."""
     params = None
     if weights is not None:
         converted = convert(load_state_dict(weights))
         text, params = converted.text, converted.params
     if text is None:
         raise ParseError("give a recurrence, an architecture or a weights file")
+    if mode not in MODES:
+        raise ParseError(f"unknown mode '{mode}': use train (teacher forcing) or test")
     graph = parse(text)
-    result = run(graph, inputs_for(graph, sequence), backend=backend, params=params, hidden=hidden,
-                 seed=seed, mode=mode, dtype=dtype)
-    return Session(graph, result, sequence.tokens, text)
+    if sequence is None:
+        reads = [n.id for n in graph.kinds("input", "target")]
+        if reads:
+            raise ParseError(f"this recurrence reads {', '.join(reads)}: give a sequence for it")
+        if steps is None:
+            raise ParseError("give a sequence, or a number of steps for a recurrence without inputs")
+        feeds, tokens = {}, tuple(str(t) for t in range(1, steps + 1))
+    else:
+        feeds, tokens = inputs_for(graph, sequence), sequence.tokens
+    result = run(graph, feeds, backend=backend, params=params, hidden=hidden, seed=seed, mode=mode, dtype=dtype,
+                 steps=steps if sequence is None else None, initial=initial, tree=tree)
+    return Session(graph, result, tokens, text)
 
 
 def to_json_ready(session: Session, sample: int = 0) -> dict:
