@@ -109,10 +109,10 @@ L = cross_entropy(softmax(o), y[τ])
     _arch("lstm", "Fig 10.16", "LSTM cell: gated self-loop on the cell state c", """
 input x
 param Wf, bf, Wi, bi, Wg, bg, Wo, bo
-f_t = sigmoid(Wf @ concat(h[t-1], x) + bf)
+f = sigmoid(Wf @ concat(h[t-1], x) + bf)
 i = sigmoid(Wi @ concat(h[t-1], x) + bi)
 g = tanh(Wg @ concat(h[t-1], x) + bg)
-c = f_t * c[t-1] + i * g
+c = f * c[t-1] + i * g
 o = sigmoid(Wo @ concat(h[t-1], x) + bo)
 h = o * tanh(c)
 """),
