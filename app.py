@@ -1,8 +1,6 @@
 """Unfold's Streamlit shell: widgets → graphs/viz calls → display. No logic of its own."""
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import streamlit as st
 
@@ -19,6 +17,7 @@ from viz.share import query_from_state, state_from_query
 CUSTOM = "(write your own)"
 PAGES = ["Build", "Run", "Explain"]
 MAX_ANIMATED_STEPS = 60
+DIAGRAM_HEIGHT = 460   # px of each interactive diagram; the drawing is fitted inside and zooms from there
 
 
 def sequence_of(text: str, split: str, upload: tuple | None):
@@ -36,6 +35,20 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
     return session.result.arrays(), session.tokens
 
 
+@st.cache_data(max_entries=16, show_spinner="Preparing the player…")
+def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
+                  upload: tuple | None = None) -> tuple[str, float]:
+    """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
+    from viz.interactive import diagram_html
+    from viz.playback import playback
+    values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens))
+    frames = playback(unfolded, values, list(tokens))
+    page = diagram_html(svg_of(to_dot(unfolded)), unfolded, title=f"the forward pass over {len(tokens)} steps",
+                        frames=frames, name="run")
+    return page, frames["scale"]
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None) -> list[str]:
@@ -45,28 +58,20 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
     return frames(unfolded, *node_values(unfolded, values))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                  upload: tuple | None = None) -> str:
-    from viz.plots import gradient_norms
-    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state, upload))
-
-
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
-def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                    upload: tuple | None = None) -> dict:
-    from graphs.backends.bptt import gradient_norms, with_spectral_radius
-    from graphs.backends.session import inputs_for, run_sequence
+def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
+                  last_step_only: bool, upload: tuple | None = None) -> str:
+    """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none)."""
+    from graphs.backends.bptt import spectral_sweep
+    from graphs.backends.session import inputs_for, last_target_step, run_sequence
+    from viz.plots import gradient_norms
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
-    params = session.result.params
-    square = [k for k, v in params.items() if v.ndim == 2 and v.shape[0] == v.shape[1]]
-    curves = {}
-    for radius in (0.5, 1.0, 2.0):
-        scaled = dict(params, **{k: with_spectral_radius(params[k], radius) for k in square[:1]})
-        curves[f"ρ({square[0] if square else 'W'}) = {radius}"] = gradient_norms(
-            session.graph, inputs_for(session.graph, sequence), scaled, loss=loss, state=state, hidden=hidden)
-    return curves
+    at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
+    curves = spectral_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
+                            loss=loss, state=state, hidden=hidden, at_step=at_step)
+    which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
+    return gradient_norms(curves, ylabel=f"‖∂{which}/∂{state}(t)‖")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -92,11 +97,11 @@ def png_of(dot_source: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = ()) -> str:
-    """A cached plot: the heatmap of states, or the chosen units' lines."""
+def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
+    """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
     from viz.plots import heatmap, unit_lines
     if kind == "heatmap":
-        return heatmap(states, list(tokens), title=units[0] if units else "h(t)")
+        return heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit)
     return unit_lines(states, list(units), list(tokens))
 
 
@@ -111,22 +116,36 @@ def g_of_t(source: str, state: str, steps: int) -> str:
     return g_text(load(recurrence=source), state, steps, substitute=True, latex=True)
 
 
-def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
-    """One diagram with its downloads; falls back to in-browser rendering without Graphviz."""
+@st.cache_data(max_entries=64, show_spinner="Drawing…")
+def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str) -> str:
+    """The interactive page of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
+    from viz.interactive import diagram_html
+    graph = load(recurrence=source)
+    if steps is None:
+        return diagram_html(svg_of(circuit_dot(source, param_nodes)), graph, title="the circuit", name=name)
+    graph = view(graph, "window" if generic else "unfolded", steps, param_nodes=param_nodes, elide=elide)
+    return diagram_html(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic)), graph,
+                        title=f"unfolded over {steps} steps", name=name)
+
+
+def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple) -> None:
+    """One diagram (zoom, pan, hover) with its downloads; falls back to in-browser rendering without Graphviz."""
     column.subheader(title)
     try:
         svg = svg_of(dot_source)
+        page = diagram_page(*drawing)
     except RenderError as err:
         column.warning(str(err))
         column.graphviz_chart(dot_source)
         return
-    column.image(svg, width="content" if "circuit" in file_name else "stretch")
-    buttons = column.columns(3)
-    buttons[0].download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
-    buttons[1].download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
-    if buttons[2].button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
+    with column:
+        st.iframe(page, height=DIAGRAM_HEIGHT)
+    buttons = column.container(horizontal=True)
+    buttons.download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
+    buttons.download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
+    if buttons.button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
         try:
-            buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
+            buttons.download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
                                        key=f"{file_name}-png")
         except RenderError as err:
             column.warning(str(err))
@@ -187,8 +206,9 @@ def page() -> None:
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if view == "Build":
         left, right = st.columns([1, 2])
-        show_svg(left, "Circuit", circuit, f"{arch}-circuit")
-        show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
+        show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
+        show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded",
+                 (source, tau, param_nodes, elide, generic, "unfolded"))
         if state and tau <= MAX_GT_STEPS:
             try:
                 st.latex(g_of_t(source, state, tau))
@@ -216,38 +236,41 @@ def run_page(source: str, state: str) -> None:
     except ParseError as err:
         st.error(str(err))
         return
+    scale = None
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        dots = frame_dots(source, text, split, backend, hidden, seed, upload)
-        frame = st.slider("Frame (steps computed)", 0, len(tokens), len(tokens), key="frame")
-        picture = st.empty()
-        if st.button("▶ Play", key="play"):
-            for k in range(len(dots)):
-                picture.image(svg_of(dots[k]), width="stretch")
-                time.sleep(0.35)
-        picture.image(svg_of(dots[frame]), width="stretch")
-        downloads = st.columns(3)
-        downloads[0].download_button("Frame as SVG", svg_of(dots[frame]), f"frame-{frame}.svg", "image/svg+xml",
-                                     key="frame-svg")
-        if downloads[1].button("Prepare the animation (GIF)", key="make-gif"):
-            downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
-                                         key="gif")
+        page, scale = run_page_html(source, text, split, backend, hidden, seed, upload)
+        st.caption("▶ play runs the forward pass in your browser; each vector node shows a strip of its units' "
+                   "colours. Hover a node for its whole vector, a parameter for every edge it acts on.")
+        st.iframe(page, height=DIAGRAM_HEIGHT + 60)
+        if st.button("Prepare the animation (GIF)", key="make-gif"):
+            dots = frame_dots(source, text, split, backend, hidden, seed, upload)
+            st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
     states = values[shown][:, 0]
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",)), width="stretch")
+    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",), scale), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")
     if "L" in values and state:
-        try:
-            st.image(gradient_plot(source, text, split, hidden, seed, "L", state, upload), width="stretch")
-            st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
-                       "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
-        except ParseError as err:
-            st.caption(f"gradient plot not shown: {err}")
+        gradients(source, text, split, hidden, seed, state, upload)
+
+
+def gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str, upload) -> None:
+    """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
+    which = st.radio("Loss", ["at the last step", "summed over all steps"], horizontal=True, key="loss")
+    try:
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == "at the last step", upload)
+    except ParseError as err:
+        st.caption(f"No gradient plot: {err}.")
+        return
+    st.image(plot, width="stretch")
+    st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
+               "each spectral radius ρ: below 1 the gradient of a late loss vanishes on its way back to early steps; "
+               "above 1 it can grow (tanh's saturation holds it back).")
 
 
 @st.cache_resource(show_spinner="Loading the trained models…")

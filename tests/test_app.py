@@ -1,4 +1,7 @@
+import re
 from pathlib import Path
+
+import pytest
 
 from streamlit.testing.v1 import AppTest
 
@@ -40,17 +43,42 @@ def _svg_images(at) -> list[str]:
     return [base64.b64decode(u.split(",", 1)[1]).decode() for u in urls if u.startswith("data:image/svg+xml")]
 
 
-def test_run_tab_shows_frames_heatmap_and_gradients(graphviz_dot):
+def _frames(at) -> dict:
+    """The player's data inside the Run page's diagram (every frame's values, sent once)."""
+    import json
+    import re
+    page = at.get("iframe")[0].proto.srcdoc
+    return json.loads(re.search(r"<script type='application/json' class='frames'>(.*?)</script>", page, re.S).group(1))
+
+
+def test_run_tab_sends_every_frame_once_with_heatmap_and_gradients(graphviz_dot):
     at = _app("Run")
-    assert at.slider(key="frame").value == 8   # "I am not sad, I'm happy." has 8 tokens
-    images = _svg_images(at)
-    assert len(images) == 4   # frame, heatmap, unit lines, gradient norms
-    frame_before = images[0]
-    assert "h(8) = [" in frame_before   # the last frame carries every step's vector in its tooltips
-    at.slider(key="frame").set_value(3).run()
-    assert not at.exception
-    frame_after = _svg_images(at)[0]
-    assert frame_after != frame_before and "step 3 of 8" in frame_after
+    frames = _frames(at)
+    assert frames["steps"] == 8 and frames["tokens"][:4] == ["I", "am", "not", "sad"]
+    assert len(frames["nodes"]["h@8"]["values"]) == 8   # hidden units, the whole vector
+    assert len(_svg_images(at)) == 3   # heatmap, unit lines, gradient norms
+    assert "gradient plot" not in " ".join(c.value for c in at.caption)
+
+
+def test_heatmap_uses_the_diagrams_colour_scale(graphviz_dot):
+    at = _app("Run")
+    scale = _frames(at)["scale"]
+    heatmap = _svg_images(at)[0]
+    colour_bar = heatmap[heatmap.rindex("<!-- h(t) -->"):]   # the colour bar is drawn after the title
+    ticks = [float(t.replace("\u2212", "-")) for t in re.findall(r"<!-- (\u2212?[0-9]+\.[0-9]+) -->", colour_bar)]
+    assert ticks and max(abs(t) for t in ticks) <= scale < 2 * max(abs(t) for t in ticks)
+    states = max(abs(v) for node, info in _frames(at)["nodes"].items() if node.startswith("h@") for v in info["values"])
+    assert max(ticks) > states   # a bar of h alone would end below this tick: the scale is the diagram's
+
+
+@pytest.mark.parametrize("arch", ["jordan", "teacher_forcing"])
+def test_gradient_plot_is_replaced_by_a_sentence_without_a_square_recurrent_matrix(graphviz_dot, arch):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"arch": arch, "view": "Run"})
+    at.run()
+    assert not at.exception and not at.error
+    assert any("no square recurrent matrix" in c.value for c in at.caption)
+    assert len(_svg_images(at)) == 2   # heatmap and unit lines only
 
 
 def test_empty_sequence_is_an_error_in_the_page(graphviz_dot):
