@@ -39,9 +39,11 @@ def annotate(svg: str, graph: Graph) -> str:
     def attributes(match: re.Match) -> str:
         kind, title = match.group(1), html.unescape(match.group(2))
         if kind == "edge":
-            src, _, dst = title.partition(ARROW)
-            src, dst = ends.get(src, (src, src))[0], ends.get(dst, (dst, dst))[1]
-            data = {"src": src, "dst": dst, "params": params.get((src, dst), set())}
+            raw_src, _, raw_dst = title.partition(ARROW)
+            src, dst = ends.get(raw_src, (raw_src, raw_src))[0], ends.get(raw_dst, (raw_dst, raw_dst))[1]
+            square = next((p for p in (raw_src, raw_dst) if p.startswith("delay:")), "")
+            data = {"src": src, "dst": dst, "params": _square_params(square, params) if square
+                    else params.get((src, dst), set())}
         elif title in nodes:
             n = nodes[title]
             data = {"node": n.id, "var": n.name, "kind": n.kind,
@@ -51,13 +53,18 @@ def annotate(svg: str, graph: Graph) -> str:
             text = _TEXT.search(svg, match.end())
             data = {"params": label_params.get(html.unescape(text.group(1)) if text else "", set())}
         elif title.startswith("delay:"):
-            _, src, dst, delay = title.split(":")
-            data = {"params": params.get(("delay", src, dst, int(delay)), set())}
+            data = {"params": _square_params(title, params)}
         else:
             data = {}
         return match.group(0).replace('">\n<title>', '"' + _attrs(data) + ">\n<title>", 1)
 
     return _GROUP.sub(attributes, svg)
+
+
+def _square_params(square: str, params: dict) -> set[str]:
+    """The parameters of the loop through a circuit's delay square `delay:src:dst:k` (names hold no ':')."""
+    _, src, dst, delay = square.split(":")
+    return params.get(("delay", src, dst, int(delay)), set())
 
 
 def _bend_ends(svg: str) -> dict[str, tuple[str, str]]:

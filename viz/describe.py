@@ -11,7 +11,7 @@ def describe(graph: Graph) -> str:
     >>> g = Graph((Node("x", "x", "input", "x"), Node("h", "h", "state", "h")),
     ...           (Edge("x", "h", 0, ("U",)), Edge("h", "h", 1, ("W",))))
     >>> describe(g)
-    'Circuit. Inputs: x. States: h. h(t-1) feeds h(t) through W (a one-step delay, the black square). U acts on x → h.'
+    'Circuit. Inputs: x. States: h. U acts on x → h. h(t-1) feeds h(t) through W (a one-step delay, the black square).'
     """
     kinds: dict[str, list[str]] = {}
     for n in graph.nodes:

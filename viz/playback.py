@@ -40,7 +40,7 @@ def playback(unfolded: Graph, values: dict, tokens: list[str], sample: int = 0) 
     >>> from graphs.ir import Node
     >>> g = Graph((Node("h@1", "h", "state", "h(1)", 1),), (), steps=1)
     >>> playback(g, {"h": np.array([[[0.5, -1.0]]])}, ["hi"])["nodes"]
-    {'h@1': {'step': 1, 'values': [0.5, -1.0], 'colors': ['#ee9393', '#2563eb']}}
+    {'h@1': {'step': 1, 'values': [0.5, -1.0], 'colors': ['#ee9292', '#2563eb']}}
     """
     vectors = node_vectors(unfolded, values, sample)
     scale = shared_scale(vectors)
