@@ -109,15 +109,23 @@
     bar.appendChild(status);
     root.appendChild(legend(data));
 
-    // position may be fractional while playing: the next step's strips fade in
+    // position may be fractional while playing: the next step's nodes fade in. Only nodes whose state
+    // changes are touched, so a frame costs a few style changes, not one per node.
+    var shownStep = -1;
     function show(p) {
       position = p;
       var done = Math.floor(p), fraction = p - done;
       view.timed.forEach(function (t) {
-        var computed = t[1] <= done, next = t[1] === done + 1 && fraction > 0;
-        t[0].classList.toggle("muted", !computed && !next);
-        t[0].style.opacity = next ? String(0.25 + 0.75 * fraction) : "";
+        var state = t[1] <= done ? "on" : t[1] === done + 1 && fraction > 0 ? "next" : "off";
+        if (state !== t[3]) {
+          t[0].classList.toggle("muted", state === "off");
+          if (state !== "next") t[0].style.opacity = "";
+          t[3] = state;
+        }
+        if (state === "next") t[0].style.opacity = String(0.25 + 0.75 * fraction);
       });
+      if (done === shownStep) return;
+      shownStep = done;
       scrub.value = String(done);
       var token = done >= 1 ? data.tokens[done - 1] : undefined;
       status.textContent = "step " + done + " of " + last + (token !== undefined ? ": “" + token + "”" : "");
