@@ -1,6 +1,8 @@
 """Unfold's Streamlit shell: widgets → graphs/viz calls → display. No logic of its own."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -12,11 +14,10 @@ from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
 from viz.render import RenderError, render, render_svg
-from viz.share import query_from_state, state_from_query
+from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, query_from_state, state_from_query
 
-CUSTOM = "(write your own)"
-PAGES = ["Build", "Run", "Explain"]
 MAX_ANIMATED_STEPS = 60
+NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
 DIAGRAM_HEIGHT = 460   # px of each interactive diagram; the drawing is fitted inside and zooms from there
 
 
@@ -153,6 +154,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
 
 def main() -> None:
     st.set_page_config(page_title="Unfold", layout="wide")
+    st.html(f"<style>{NARROW_CSS.read_text(encoding='utf-8')}</style>")
     try:
         page()
     except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
@@ -160,49 +162,56 @@ def main() -> None:
                  "Please report it with the recurrence you used.")
 
 
-def restore_from_url(names: list[str]) -> None:
-    """On a page's first run, widgets start from the shared link's query parameters."""
-    if st.session_state.get("restored"):
-        return
+def keep_controls() -> None:
+    """Every shareable widget starts from the link (first run) or keeps its value (later runs).
+
+    Written back each run so a widget of a page not shown keeps its value when its page comes back.
+    """
+    first = not st.session_state.get("restored")
+    shared = state_from_query(dict(st.query_params)) if first else {}
+    for key, (default, _) in CONTROLS.items():
+        st.session_state[key] = shared.get(key, st.session_state.get(key, default))
     st.session_state["restored"] = True
-    shared = state_from_query(dict(st.query_params), names, 60, PAGES)
-    defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy.", "view": "Build"}
-    for key, value in defaults.items():   # widgets below take their start values from here
-        st.session_state[key] = shared.get(key, value)
     if "recurrence" in shared:
-        st.session_state[f"source-{shared.get('arch', 'elman')}"] = shared["recurrence"]
+        st.session_state[f"source-{st.session_state['arch']}"] = shared["recurrence"]
 
 
 def page() -> None:
     st.title("Unfold — recurrent computation, made visible")
     names = list(CATALOG) + [CUSTOM]
-    restore_from_url(names)
+    keep_controls()
     with st.sidebar:
         arch = st.selectbox("Architecture", names, format_func=lambda n: n if n == CUSTOM else
                             f"{n} (Fig {CATALOG[n].figure})", key="arch")
         tau = st.slider("τ (steps)", 1, 60, key="steps")
         if st.toggle("A longer sequence (elided view)", key="long"):
-            tau = int(st.number_input("τ", 1, MAX_STEPS, 1_000_000, key="big_steps"))
+            tau = int(st.number_input("τ", 1, MAX_STEPS, key="big_steps"))
         param_nodes = st.toggle("Parameters as shared nodes", key="param_nodes")
         generic = st.toggle("Generic window t-1, t, t+1", key="generic")
     default = CATALOG[arch].text if arch != CUSTOM else CATALOG["driven"].text
     if arch != CUSTOM:
         st.caption(CATALOG[arch].title)
-    source = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
+    source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     try:
         circuit = circuit_dot(source, param_nodes)
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
+        st.session_state["last_good_source"] = source
     except ParseError as err:
         st.error(f"{err}")
         pointer = point_at(source, err)
         if pointer:
             st.code(pointer, language=None)
-        return
-    st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
-                                               source, st.session_state.get("view", "Build")))
+        if "last_good_source" not in st.session_state:
+            return
+        # the last recurrence that parsed stays on screen below the error, so the page keeps its shape
+        source = st.session_state["last_good_source"]
+        st.caption("Below: the last recurrence that parsed.")
+        circuit = circuit_dot(source, param_nodes)
+        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
+    st.query_params.from_dict(query_from_state(st.session_state, typed))
     # one page at a time (not st.tabs, which would compute all three on every change)
-    view = st.radio("Page", PAGES, horizontal=True, key="view", label_visibility="collapsed")
+    view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if view == "Build":
         left, right = st.columns([1, 2])
@@ -226,8 +235,8 @@ def run_page(source: str, state: str) -> None:
     a, b, c, d = st.columns(4)
     split = a.radio("Split into", ["word", "char"], horizontal=True, key="split")
     backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")
-    hidden = int(c.number_input("Hidden units", 1, 256, 8, key="hidden"))
-    seed = int(d.number_input("Seed", 0, 10_000, 0, key="seed"))
+    hidden = int(c.number_input("Hidden units", 1, 256, key="hidden"))
+    seed = int(d.number_input("Seed", 0, 10_000, key="seed"))
     file = st.file_uploader("…or upload numbers: a .npy or .csv of shape (T, units)", type=["npy", "csv"],
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
@@ -261,9 +270,9 @@ def run_page(source: str, state: str) -> None:
 
 def gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str, upload) -> None:
     """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
-    which = st.radio("Loss", ["at the last step", "summed over all steps"], horizontal=True, key="loss")
+    which = st.radio("Loss", list(LOSSES), horizontal=True, key="loss")
     try:
-        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == "at the last step", upload)
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
     except ParseError as err:
         st.caption(f"No gradient plot: {err}.")
         return
@@ -301,9 +310,8 @@ def year_plot() -> str:
 
 def explain_page() -> None:
     """The chapter's examples: order matters, parameter sharing, a character-level RNN."""
-    topic = st.radio("Example", ["Order matters", "“2009” in any position", "Character RNN"], horizontal=True,
-                     key="topic")
-    if topic == "Order matters":
+    topic = st.radio("Example", list(TOPICS), horizontal=True, key="topic")
+    if topic == TOPICS[0]:
         order_matters()
     elif topic.startswith("“2009”"):
         year_anywhere()
@@ -317,8 +325,8 @@ def order_matters() -> None:
                 "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
                 "the “not” to the adjective it negates. Watch where the two sentences' P(positive) part ways.")
     a, b = st.columns(2)
-    first = a.text_input("First sentence", "I am not sad, I'm happy.", key="first")
-    second = b.text_input("Second sentence", "I am sad, I'm not happy.", key="second")
+    first = a.text_input("First sentence", key="first")
+    second = b.text_input("Second sentence", key="second")
     try:
         views = order_views(first, second)
     except ParseError as err:
@@ -343,7 +351,7 @@ def year_anywhere() -> None:
                 "weights at every step, so what it learned at one position serves at all of them. Both were "
                 "trained only on sentences whose year is the 2nd or the 6th word.")
     st.image(year_plot(), width="stretch")
-    sentence = st.text_input("Try a sentence", "we visited paris with friends in 1987", key="year_text")
+    sentence = st.text_input("Try a sentence", key="year_text")
     tokens = sentence.split()
     if not tokens:
         st.error("type a sentence with at least one word")

@@ -37,6 +37,17 @@ def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
     assert at.code[0].value.splitlines()[1:] == ["> 2 | h = tanh(Q @ x)", "    |          ^"]
 
 
+def test_a_syntax_error_keeps_the_last_good_diagrams_and_the_page_selector(graphviz_dot):
+    at = _app()
+    at.text_area(key="source-elman").set_value("input x\nh = tanh(W @ h[t-1] +").run()
+    assert not at.exception and at.error
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"] and len(at.get("iframe")) == 2
+    assert at.radio(key="view").value == "Build"
+    assert any("last recurrence that parsed" in c.value for c in at.caption)
+    assert "tanh" in at.latex[0].value   # g(t) of the last good recurrence
+    assert "h = tanh(W @ h[t-1] +" in at.query_params["recurrence"]   # the link keeps what was typed
+
+
 def _svg_images(at) -> list[str]:
     import base64
     urls = [img.proto.imgs[0].url for img in at.get("image")]
@@ -103,6 +114,31 @@ def test_state_comes_from_and_goes_to_the_url(graphviz_dot):
     assert at.text_input(key="text").value == "hello there" and at.radio(key="view").value == "Run"
     at.slider(key="steps").set_value(3).run()
     assert at.query_params["steps"] == "3" and at.query_params["arch"] == "lstm"
+
+
+def test_every_control_round_trips_through_the_url(graphviz_dot):
+    shared = {"view": "Run", "arch": "elman", "steps": "5", "param_nodes": "1", "generic": "1", "split": "char",
+              "backend": "torch", "hidden": "16", "seed": "3", "text": "abc", "loss": "summed over all steps"}
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update(shared)
+    at.run()
+    assert not at.exception and not at.error and not at.warning
+    assert at.toggle(key="param_nodes").value and at.toggle(key="generic").value
+    assert (at.radio(key="split").value, at.radio(key="backend").value) == ("char", "torch")
+    assert (at.number_input(key="hidden").value, at.number_input(key="seed").value) == (16, 3)
+    assert at.radio(key="loss").value == "summed over all steps"
+    assert {k: at.query_params[k] for k in shared} == shared
+    at.radio(key="view").set_value("Build").run()   # widgets of a page not shown keep their values
+    at.radio(key="view").set_value("Run").run()
+    assert at.number_input(key="hidden").value == 16 and at.text_input(key="text").value == "abc"
+
+
+def test_the_explain_page_is_in_the_url(graphviz_dot):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"view": "Explain", "topic": "Order matters", "first": "I am happy.", "second": "I am sad."})
+    at.run()
+    assert not at.exception and at.text_input(key="first").value == "I am happy."
+    assert at.query_params["second"] == "I am sad."
 
 
 def test_explain_order_matters_shows_both_models(graphviz_dot):

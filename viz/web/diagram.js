@@ -48,6 +48,9 @@
       var title = g.querySelector("title");
       if (title) title.remove();
     });
+    // Graphviz paints a white page behind the drawing; the stage has the theme's own background
+    var page = svg.querySelector("g.graph > polygon");
+    if (page) page.setAttribute("fill", "none");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-labelledby", root.getAttribute("aria-describedby"));
     // the SVG fills the stage; svg-pan-zoom keeps it sharp at any zoom (vector, never a bitmap)
