@@ -32,7 +32,7 @@ def main() -> None:
         t0 = time.perf_counter()
         at.slider(key="steps").set_value(5 + k).run()   # a τ not drawn before: nothing cached for it
         times["τ slider change"].append(time.perf_counter() - t0)
-        at.text_input(key="text").set_value(f"I am not sad, I'm happy {k}.")   # a run not cached
+        at.session_state["text"] = f"I am not sad, I'm happy {k}."   # a run not cached
         t0 = time.perf_counter()
         at.radio(key="view").set_value("Run").run()
         times["Run page"].append(time.perf_counter() - t0)
