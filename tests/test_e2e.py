@@ -125,8 +125,12 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         # steps in order to the end (a loaded machine may skip one: the player keeps to the clock)
         assert seen[0] <= 1 and seen[-1] == 8 and seen == sorted(set(seen)) and len(seen) >= 6
         assert len(sent) == before and requests == []   # and not one message to the server
-        page.locator("iframe").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "run-playing.png"))
+        player.locator(".status").scroll_into_view_if_needed()
+        page.mouse.move(5, 5)   # away from the drawing: no hover highlight in the picture
+        player.get_by_role("button", name="step back").click()
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "run.png"))
         browser.close()
 
 
