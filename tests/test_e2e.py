@@ -125,7 +125,7 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         # steps in order to the end (a loaded machine may skip one: the player keeps to the clock)
         assert seen[0] <= 1 and seen[-1] == 8 and seen == sorted(set(seen)) and len(seen) >= 6
         assert len(sent) == before and requests == []   # and not one message to the server
-        player.locator(".status").scroll_into_view_if_needed()
+        page.locator("iframe").first.evaluate("e => e.scrollIntoView({block: 'center'})")
         page.mouse.move(5, 5)   # away from the drawing: no hover highlight in the picture
         player.get_by_role("button", name="step back").click()
         page.mouse.move(5, 5)
