@@ -124,3 +124,23 @@ def test_playing_runs_at_30_frames_per_second_or_more(browser, arch):
     assert fps >= 30 and ticks >= 60
     assert page.evaluate("window.unfoldView.player.isPlaying()")   # still playing: 20 steps take 12 s
     assert not errors
+
+
+def test_wheel_zooms_drag_pans_and_full_screen_opens(browser):
+    page, errors = open_page(browser, page_of("elman", 6))
+    before = font_pixels(page, "h@1")
+    box = page.locator(".stage").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(200)
+    assert font_pixels(page, "h@1") > 1.2 * before
+    pan = "() => { const p = window.unfoldView.zoom.getPan(); return [p.x, p.y]; }"
+    start = page.evaluate(pan)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 80, box["y"] + box["height"] / 2 + 30, steps=5)
+    page.mouse.up()
+    moved = page.evaluate(pan)
+    assert moved[0] - start[0] == pytest.approx(80, abs=2) and moved[1] - start[1] == pytest.approx(30, abs=2)
+    page.get_by_role("button", name="full screen").click()
+    page.wait_for_function("document.fullscreenElement === document.querySelector('.unfold')")
+    assert not errors
