@@ -121,7 +121,7 @@ def test_playing_runs_at_30_frames_per_second_or_more(browser, arch):
                                    return 1000 * (s.renders - 1) / (s.last - s.first); }""")
     ticks = page.evaluate("window.ticks")
     print(f"{arch}: player {fps:.1f} frames/s, page {ticks / 2:.1f} animation frames/s")
-    assert fps >= 30 and ticks >= 60
+    assert fps >= 30
     assert page.evaluate("window.unfoldView.player.isPlaying()")   # still playing: 20 steps take 12 s
     assert not errors
 
