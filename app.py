@@ -37,17 +37,37 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the player…")
-def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
+def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
                   upload: tuple | None = None) -> tuple[str, float]:
     """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
     from viz.interactive import diagram_html
-    from viz.playback import playback
+    from viz.playback import backward, playback
     values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
     unfolded = view(load(recurrence=source), "unfolded", len(tokens))
     frames = playback(unfolded, values, list(tokens))
+    if "L" in values and state:
+        try:
+            frames["backward"] = backward(state, *last_loss_gradients(source, text, split, hidden, seed, state, upload))
+        except ParseError:
+            pass   # no gradient to show (no state reading its own past): the forward pass alone
     page = diagram_html(svg_of(to_dot(unfolded)), unfolded, title=f"the forward pass over {len(tokens)} steps",
                         frames=frames, name="run")
     return page, frames["scale"]
+
+
+@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str,
+                        upload: tuple | None = None) -> tuple[list[float], int]:
+    """‖∂L/∂state(t)‖ for the loss of the last step with a target (or the loss computed once), and that step."""
+    from graphs.backends.bptt import gradient_norms
+    from graphs.backends.session import inputs_for, last_target_step, run_sequence
+    sequence = sequence_of(text, split, upload)
+    session = run_sequence(source, sequence, hidden=hidden, seed=seed)
+    once = session.graph.node("L").kind == "once"
+    at_step = len(session.tokens) if once else last_target_step(session.graph, len(session.tokens))
+    norms = gradient_norms(session.graph, inputs_for(session.graph, sequence), session.result.params, loss="L",
+                           state=state, hidden=hidden, at_step=None if once else at_step)
+    return [float(v) for v in norms], at_step
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -249,9 +269,10 @@ def run_page(source: str, state: str) -> None:
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        page, scale = run_page_html(source, text, split, backend, hidden, seed, upload)
+        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload)
         st.caption("▶ play runs the forward pass in your browser; each vector node shows a strip of its units' "
-                   "colours. Hover a node for its whole vector, a parameter for every edge it acts on.")
+                   "colours. ◂ backward shows ‖∂L/∂h(t)‖ flowing back from the last loss, as the width of the "
+                   "recurrent edges. Hover a node for its whole vector, a parameter for every edge it acts on.")
         st.iframe(page, height=DIAGRAM_HEIGHT + 60)
         if st.button("Prepare the animation (GIF)", key="make-gif"):
             dots = frame_dots(source, text, split, backend, hidden, seed, upload)

@@ -67,6 +67,9 @@ def test_run_tab_sends_every_frame_once_with_heatmap_and_gradients(graphviz_dot)
     frames = _frames(at)
     assert frames["steps"] == 8 and frames["tokens"][:4] == ["I", "am", "not", "sad"]
     assert len(frames["nodes"]["h@8"]["values"]) == 8   # hidden units, the whole vector
+    norms = frames["backward"]["norms"]   # the backward pass from L(7): the last step has no next word
+    assert frames["backward"]["loss_step"] == 7 and sorted(norms) == [f"h@{t}" for t in range(1, 8)]
+    assert norms["h@1"] < norms["h@7"]
     assert len(_svg_images(at)) == 3   # heatmap, unit lines, gradient norms
     assert "gradient plot" not in " ".join(c.value for c in at.caption)
 

@@ -2,25 +2,31 @@
 import pytest
 
 from conftest import require_program
+from graphs.backends.bptt import gradient_norms
 from graphs.backends.data import from_text
-from graphs.backends.session import run_sequence
+from graphs.backends.session import inputs_for, run_sequence
 from graphs.catalog import CATALOG
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.interactive import diagram_html
-from viz.playback import playback
+from viz.playback import backward, playback
 from viz.render import render_svg
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 WORDS = "the cat sat on the mat and then it ran off to see a dog who was not happy at all"
 
 
-def page_of(arch: str, steps: int, play: bool = False) -> str:
+def page_of(arch: str, steps: int, play: bool = False, back: bool = False) -> str:
     graph = view(load(recurrence=CATALOG[arch].text), "unfolded", steps)
     frames = None
     if play:
-        session = run_sequence(CATALOG[arch].text, from_text(" ".join(WORDS.split()[:steps]), "word"))
+        sequence = from_text(" ".join(WORDS.split()[:steps]), "word")
+        session = run_sequence(CATALOG[arch].text, sequence)
         frames = playback(graph, session.result.arrays(), list(session.tokens))
+        if back:
+            norms = gradient_norms(session.graph, inputs_for(session.graph, sequence), session.result.params,
+                                   loss="L", state="h", at_step=steps - 1)
+            frames["backward"] = backward("h", norms, steps - 1)
     return diagram_html(render_svg(to_dot(graph)), graph, title=f"{arch} unfolded", frames=frames, name=arch)
 
 
@@ -143,4 +149,20 @@ def test_wheel_zooms_drag_pans_and_full_screen_opens(browser):
     assert moved[0] - start[0] == pytest.approx(80, abs=2) and moved[1] - start[1] == pytest.approx(30, abs=2)
     page.get_by_role("button", name="full screen").click()
     page.wait_for_function("document.fullscreenElement === document.querySelector('.unfold')")
+    assert not errors
+
+
+def test_the_backward_pass_thins_from_the_last_loss_back_to_step_one(browser):
+    page, errors = open_page(browser, page_of("elman", 8, play=True, back=True), width=1200, height=540)
+    page.get_by_role("button", name="backward").click()
+    page.wait_for_function("!window.unfoldView.backward.isRunning()", timeout=20_000)
+    assert page.locator(".status").inner_text().startswith("∂L(7)/∂h(t) flowing back: t = 1, ‖·‖ = ")
+    width = "id => parseFloat(document.querySelector(`g.node[data-node='${id}'] ellipse`).style.strokeWidth || 0)"
+    widths = [page.evaluate(width, f"h@{t}") for t in range(1, 9)]
+    assert widths[:7] == sorted(widths[:7]) and widths[0] < widths[6]   # ‖∂L(7)/∂h(t)‖ grows towards t = 7
+    assert widths[7] == 0   # h(8) comes after the loss: no gradient
+    edge = "() => document.querySelector(`g.edge[data-src='h@6'][data-dst='h@7'] path`).style.strokeWidth"
+    assert float(page.evaluate(edge)) == pytest.approx(widths[6])
+    page.get_by_role("button", name="play").click()   # back to the forward pass: the overlay goes
+    assert page.evaluate(width, "h@7") == 0
     assert not errors

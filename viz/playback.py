@@ -56,3 +56,13 @@ def playback(unfolded: Graph, values: dict, tokens: list[str], sample: int = 0) 
             "scale": scale, "legend": [{"value": f * scale, "color": diverging(f * scale, scale),
                                         "text": text_on(f * scale, scale)} for f in (-1, -0.5, 0, 0.5, 1)],
             "nodes": nodes}
+
+
+def backward(state: str, norms, loss_step: int) -> dict:
+    """JSON-ready backward pass: ‖∂L(loss_step)/∂state(t)‖ by node id, for t up to the loss's step.
+
+    >>> backward("h", [0.01, 0.5, 0.0], 2)
+    {'state': 'h', 'loss_step': 2, 'norms': {'h@1': 0.01, 'h@2': 0.5}}
+    """
+    return {"state": state, "loss_step": loss_step,
+            "norms": {f"{state}@{t}": float(v) for t, v in enumerate(norms, start=1) if t <= loss_step}}

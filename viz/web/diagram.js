@@ -74,6 +74,7 @@
     });
     root.insertBefore(bar, stage);
     if (frames && window.UnfoldPlayer) window.UnfoldPlayer.start(view);
+    if (frames && window.UnfoldBackward) window.UnfoldBackward.start(view);
     // fitted once every bar is in place, so the drawing gets the room that is left
     view.zoom = svgPanZoom(svg, { zoomScaleSensitivity: 0.3, minZoom: 0.3, maxZoom: 40, fit: true, center: true,
                                   dblClickZoomEnabled: true, mouseWheelZoomEnabled: true, controlIconsEnabled: false });
