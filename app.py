@@ -13,6 +13,7 @@ from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
+from viz.guide import READING, SYNTAX
 from viz.render import RenderError, render, render_svg
 from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, query_from_state, state_from_query
 
@@ -198,6 +199,7 @@ def keep_controls() -> None:
 
 def page() -> None:
     st.title("Unfold — recurrent computation, made visible")
+    st.caption(READING)
     names = list(CATALOG) + [CUSTOM]
     keep_controls()
     with st.sidebar:
@@ -212,6 +214,8 @@ def page() -> None:
     if arch != CUSTOM:
         st.caption(CATALOG[arch].title)
     source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
+    with st.expander("Syntax cheat sheet"):
+        st.markdown(SYNTAX)
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     try:
         circuit = circuit_dot(source, param_nodes)
