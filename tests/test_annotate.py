@@ -9,7 +9,7 @@ from viz.api import load, view
 from viz.dot import to_dot
 from viz.render import render_svg
 
-GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)"([^>]*)>\n<title>([^<]*)</title>')
+GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)[^"]*"([^>]*)>\n<title>([^<]*)</title>')
 
 
 def _groups(arch: str, steps: int | None):
@@ -53,3 +53,21 @@ def test_user_names_are_escaped_in_attributes():
     g = Graph((Node('a"b', 'a"b', "input", "a"), Node("h", "h", "state", "h")), (Edge('a"b', "h", 0, ("U",)),))
     out = annotate('<g id="node1" class="node">\n<title>a&quot;b</title>', g)
     assert 'data-node="a&quot;b"' in out and 'a"b"' not in out
+
+
+def test_a_delay_square_shared_by_two_readers():
+    from graphs.ir import Edge, Graph, Node
+    g = Graph((Node("h", "h", "state", "h"), Node("o", "o", "output", "o")),
+              (Edge("h", "h", 1, ("W",)), Edge("h", "o", 1, ("V",))))
+    svg = "".join(f'<g id="edge{k}" class="edge">\n<title>{t}</title>' for k, t in
+                  enumerate(("h&#45;&gt;delay:h:1", "delay:h:1&#45;&gt;h", "delay:h:1&#45;&gt;o")))
+    svg += '<g id="node9" class="node">\n<title>delay:h:1</title>'
+    found = [dict(re.findall(r'data-([a-z]+)="([^"]*)"', a)) for _, a, _ in GROUP.findall(annotate(svg, g))]
+    assert found == [{"src": "h", "dst": "delay:h:1", "params": "V W"}, {"src": "h", "dst": "h", "params": "W"},
+                     {"src": "h", "dst": "o", "params": "V"}, {"params": "V W"}]
+
+
+def test_theta_labels_take_their_parameters_from_their_class_not_their_text():
+    from graphs.ir import Graph
+    svg = '<g id="node3" class="node p_W1 p_U">\n<title>label:0</title>\n<text>W₁, U</text>'
+    assert 'data-params="U W1"' in annotate(svg, Graph((), ()))

@@ -111,7 +111,10 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
         page.goto(app_url + "/?view=Run")
         (player,) = diagram_frames(page, 1)
-        page.wait_for_timeout(1_500)   # the page settles: widgets report their values once
+        # the whole page first (heatmap, unit lines, gradient plot and their scripts), so what follows is the player's
+        page.wait_for_function("document.querySelectorAll('[data-testid=stImage] img').length >= 3", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1_500)   # widgets report their values once
         page.on("request", lambda r: requests.append(r.url))
         before = len(sent)
         status = player.locator(".status")

@@ -2,7 +2,8 @@
 
 Graphviz writes each node's and edge's id in its <title> (`h@3`, `h@2->h@3`); this reads those titles and
 the Graph they came from, and adds `data-node`, `data-var`, `data-step`, `data-kind` to nodes, `data-src`,
-`data-dst` to edges, and `data-params` (the parameters acting there) to both. It does not touch the drawing.
+`data-dst` to edges, and `data-params` (the parameters acting there) to both. A θ label's parameters come from
+the `p_W` classes viz/dot.py gives it (its text may be in the book's notation, W₁). It does not touch the drawing.
 """
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ import re
 
 from graphs.ir import Graph
 
-from .dot import edge_label
-
-_GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)">\n<title>([^<]*)</title>')
-_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
+_GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)([^"]*)">\n<title>([^<]*)</title>')
 ARROW = "->"
 
 
@@ -28,30 +26,32 @@ def annotate(svg: str, graph: Graph) -> str:
     '<g id="edge1" class="edge" data-src="x@1" data-dst="h@1" data-params="U">\\n<title>x@1&#45;&gt;h@1</title>'
     """
     nodes = {n.id: n for n in graph.nodes}
-    params: dict[tuple[str, str], set[str]] = {}
+    params: dict[tuple, set[str]] = {}
     for e in graph.edges:
         acting = set(e.params) | ({nodes[e.src].name} if e.src in nodes and nodes[e.src].kind == "param" else set())
         params.setdefault((e.src, e.dst), set()).update(acting)
         params.setdefault(("delay", e.src, e.dst, e.delay), set()).update(acting)
-    label_params = {edge_label(e): set(e.params) for e in graph.edges if e.params}
-    ends = _bend_ends(svg)
+    ends = _ends(svg)
 
     def attributes(match: re.Match) -> str:
-        kind, title = match.group(1), html.unescape(match.group(2))
+        kind, classes, title = match.group(1), match.group(2).split(), html.unescape(match.group(3))
         if kind == "edge":
             raw_src, _, raw_dst = title.partition(ARROW)
             src, dst = ends.get(raw_src, (raw_src, raw_src))[0], ends.get(raw_dst, (raw_dst, raw_dst))[1]
-            square = next((p for p in (raw_src, raw_dst) if p.startswith("delay:")), "")
-            data = {"src": src, "dst": dst, "params": _square_params(square, params) if square
-                    else params.get((src, dst), set())}
+            if raw_src.startswith("delay:"):     # square → reader: that one loop
+                acting = params.get(("delay", src, dst, int(raw_src.rsplit(":", 1)[1])), set())
+            elif raw_dst.startswith("delay:"):   # state → square: every loop through the square
+                acting = _square_params(raw_dst, params)
+            else:
+                acting = params.get((src, dst), set())
+            data = {"src": src, "dst": dst, "params": acting}
         elif title in nodes:
             n = nodes[title]
             data = {"node": n.id, "var": n.name, "kind": n.kind,
                     "step": "" if n.step is None else str(n.step),
                     "params": {n.name} if n.kind == "param" else set()}
         elif title.startswith("label:"):
-            text = _TEXT.search(svg, match.end())
-            data = {"params": label_params.get(html.unescape(text.group(1)) if text else "", set())}
+            data = {"params": {html.unescape(c)[2:] for c in classes if html.unescape(c).startswith("p_")}}
         elif title.startswith("delay:"):
             data = {"params": _square_params(title, params)}
         else:
@@ -62,23 +62,32 @@ def annotate(svg: str, graph: Graph) -> str:
 
 
 def _square_params(square: str, params: dict) -> set[str]:
-    """The parameters of the loop through a circuit's delay square `delay:src:dst:k` (names hold no ':')."""
-    _, src, dst, delay = square.split(":")
-    return params.get(("delay", src, dst, int(delay)), set())
+    """The parameters of the loops through a circuit's delay square, `delay:src:dst:k` or `delay:src:k`."""
+    parts = square.split(":")   # names hold no ':'
+    src, delay = parts[1], int(parts[-1])
+    if len(parts) == 4:   # one square per delayed edge
+        return params.get(("delay", src, parts[2], delay), set())
+    # one square per state and delay, shared by every reader of that past
+    return set().union(*(v for k, v in params.items() if k[:2] == ("delay", src) and k[3] == delay))
 
 
-def _bend_ends(svg: str) -> dict[str, tuple[str, str]]:
-    """Each bend point or delay square's (source, destination): an edge drawn in two halves is one edge."""
-    ins, outs = {}, {}
-    for kind, title in _GROUP.findall(svg):
+def _ends(svg: str) -> dict[str, tuple[str, str]]:
+    """Each bend point or delay square's (source, destination): an edge drawn in two halves is one edge.
+
+    A delay square read by several variables keeps its own id as the destination of the half before it.
+    """
+    ins: dict[str, str] = {}
+    outs: dict[str, set[str]] = {}
+    for kind, _, title in _GROUP.findall(svg):
         if kind != "edge":
             continue
         src, _, dst = html.unescape(title).partition(ARROW)
         if dst.startswith(("bend:", "delay:")):
             ins[dst] = src
         if src.startswith(("bend:", "delay:")):
-            outs[src] = dst
-    return {point: (ins.get(point, point), outs.get(point, point)) for point in ins.keys() | outs.keys()}
+            outs.setdefault(src, set()).add(dst)
+    return {point: (ins.get(point, point), next(iter(outs[point])) if len(outs.get(point, ())) == 1 else point)
+            for point in ins.keys() | outs.keys()}
 
 
 def _attrs(data: dict) -> str:
