@@ -113,8 +113,11 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         (player,) = diagram_frames(page, 1)
         # the whole page first (heatmap, unit lines, gradient plot and their scripts), so what follows is the player's
         page.wait_for_function("document.querySelectorAll('[data-testid=stImage] img').length >= 3", timeout=120_000)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(1_500)   # widgets report their values once
+        loaded = []   # then two quiet seconds: no script or image still loading (the websocket stays open)
+        page.on("request", lambda r: loaded.append(time.time()))
+        settled, deadline = time.time(), time.time() + 60
+        while time.time() < deadline and time.time() - max(loaded[-1:] + [settled]) < 2:
+            page.wait_for_timeout(250)
         page.on("request", lambda r: requests.append(r.url))
         before = len(sent)
         status = player.locator(".status")
