@@ -1,7 +1,7 @@
 """Unfold's Streamlit shell: widgets → graphs/viz calls → display. No logic of its own."""
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -14,12 +14,13 @@ from graphs.parse import assumptions
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
+from viz.guide import READING, SYNTAX
 from viz.render import RenderError, render, render_svg
-from viz.share import query_from_state, state_from_query
+from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, query_from_state, state_from_query
 
-CUSTOM = "(write your own)"
-PAGES = ["Build", "Run", "Explain"]
 MAX_ANIMATED_STEPS = 60
+NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
+DIAGRAM_HEIGHT = 460   # px of each interactive diagram; the drawing is fitted inside and zooms from there
 
 
 def sequence_of(text: str, split: str, upload: tuple | None):
@@ -49,6 +50,40 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
     return session.result.arrays(), session.tokens
 
 
+@st.cache_data(max_entries=16, show_spinner="Preparing the player…")
+def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
+                  upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> tuple[str, float]:
+    """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
+    from viz.interactive import diagram_html
+    from viz.playback import backward, playback
+    values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None)
+    frames = playback(unfolded, values, list(tokens))
+    if "L" in values and state:
+        try:
+            frames["backward"] = backward(state, *last_loss_gradients(source, text, split, hidden, seed, state, upload))
+        except ParseError:
+            pass   # no gradient to show (no state reading its own past): the forward pass alone
+    page = diagram_html(svg_of(to_dot(unfolded)), unfolded, title=f"the forward pass over {len(tokens)} steps",
+                        frames=frames, name="run")
+    return page, frames["scale"]
+
+
+@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str,
+                        upload: tuple | None = None) -> tuple[list[float], int]:
+    """‖∂L/∂state(t)‖ for the loss of the last step with a target (or the loss computed once), and that step."""
+    from graphs.backends.bptt import gradient_norms
+    from graphs.backends.session import inputs_for, last_target_step, run_sequence
+    sequence = sequence_of(text, split, upload)
+    session = run_sequence(source, sequence, hidden=hidden, seed=seed)
+    once = session.graph.node("L").kind == "once"
+    at_step = len(session.tokens) if once else last_target_step(session.graph, len(session.tokens))
+    norms = gradient_norms(session.graph, inputs_for(session.graph, sequence), session.result.params, loss="L",
+                           state=state, hidden=hidden, at_step=None if once else at_step)
+    return [float(v) for v in norms], at_step
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> list[str]:
@@ -58,28 +93,20 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
     return frames(unfolded, *node_values(unfolded, values))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                  upload: tuple | None = None) -> str:
-    from viz.plots import gradient_norms
-    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state, upload))
-
-
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
-def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                    upload: tuple | None = None) -> dict:
-    from graphs.backends.bptt import gradient_norms, with_spectral_radius
-    from graphs.backends.session import inputs_for, run_sequence
+def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
+                  last_step_only: bool, upload: tuple | None = None) -> str:
+    """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none)."""
+    from graphs.backends.bptt import spectral_sweep
+    from graphs.backends.session import inputs_for, last_target_step, run_sequence
+    from viz.plots import gradient_norms
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
-    params = session.result.params
-    square = [k for k, v in params.items() if v.ndim == 2 and v.shape[0] == v.shape[1]]
-    curves = {}
-    for radius in (0.5, 1.0, 2.0):
-        scaled = dict(params, **{k: with_spectral_radius(params[k], radius) for k in square[:1]})
-        curves[f"ρ({square[0] if square else 'W'}) = {radius}"] = gradient_norms(
-            session.graph, inputs_for(session.graph, sequence), scaled, loss=loss, state=state, hidden=hidden)
-    return curves
+    at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
+    curves = spectral_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
+                            loss=loss, state=state, hidden=hidden, at_step=at_step)
+    which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
+    return gradient_norms(curves, ylabel=f"‖∂{which}/∂{state}(t)‖")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -105,11 +132,11 @@ def png_of(dot_source: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = ()) -> str:
-    """A cached plot: the heatmap of states, or the chosen units' lines."""
+def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
+    """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
     from viz.plots import heatmap, unit_lines
     if kind == "heatmap":
-        return heatmap(states, list(tokens), title=units[0] if units else "h(t)")
+        return heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit)
     return unit_lines(states, list(units), list(tokens))
 
 
@@ -124,22 +151,36 @@ def g_of_t(source: str, state: str, steps: int) -> str:
     return g_text(load(recurrence=source), state, steps, substitute=True, latex=True)
 
 
-def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
-    """One diagram with its downloads; falls back to in-browser rendering without Graphviz."""
+@st.cache_data(max_entries=64, show_spinner="Drawing…")
+def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str) -> str:
+    """The interactive page of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
+    from viz.interactive import diagram_html
+    graph = load(recurrence=source)
+    if steps is None:
+        return diagram_html(svg_of(circuit_dot(source, param_nodes)), graph, title="the circuit", name=name)
+    graph = view(graph, "window" if generic else "unfolded", steps, param_nodes=param_nodes, elide=elide)
+    return diagram_html(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic)), graph,
+                        title=f"unfolded over {steps} steps", name=name)
+
+
+def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple) -> None:
+    """One diagram (zoom, pan, hover) with its downloads; falls back to in-browser rendering without Graphviz."""
     column.subheader(title)
     try:
         svg = svg_of(dot_source)
+        page = diagram_page(*drawing)
     except RenderError as err:
         column.warning(str(err))
         column.graphviz_chart(dot_source)
         return
-    column.image(svg, width="content" if "circuit" in file_name else "stretch")
-    buttons = column.columns(3)
-    buttons[0].download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
-    buttons[1].download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
-    if buttons[2].button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
+    with column:
+        st.iframe(page, height=DIAGRAM_HEIGHT)
+    buttons = column.container(horizontal=True)
+    buttons.download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
+    buttons.download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
+    if buttons.button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
         try:
-            buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
+            buttons.download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
                                        key=f"{file_name}-png")
         except RenderError as err:
             column.warning(str(err))
@@ -147,6 +188,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Unfold", layout="wide")
+    st.html(f"<style>{NARROW_CSS.read_text(encoding='utf-8')}</style>")
     try:
         page()
     except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
@@ -154,57 +196,68 @@ def main() -> None:
                  "Please report it with the recurrence you used.")
 
 
-def restore_from_url(names: list[str]) -> None:
-    """On a page's first run, widgets start from the shared link's query parameters."""
-    if st.session_state.get("restored"):
-        return
+def keep_controls() -> None:
+    """Every shareable widget starts from the link (first run) or keeps its value (later runs).
+
+    Written back each run so a widget of a page not shown keeps its value when its page comes back.
+    """
+    first = not st.session_state.get("restored")
+    shared = state_from_query(dict(st.query_params)) if first else {}
+    for key, (default, _) in CONTROLS.items():
+        st.session_state[key] = shared.get(key, st.session_state.get(key, default))
     st.session_state["restored"] = True
-    shared = state_from_query(dict(st.query_params), names, 60, PAGES)
-    defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy.", "view": "Build"}
-    for key, value in defaults.items():   # widgets below take their start values from here
-        st.session_state[key] = shared.get(key, value)
     if "recurrence" in shared:
-        st.session_state[f"source-{shared.get('arch', 'elman')}"] = shared["recurrence"]
+        st.session_state[f"source-{st.session_state['arch']}"] = shared["recurrence"]
 
 
 def page() -> None:
     st.title("Unfold — recurrent computation, made visible")
+    st.caption(READING)
     names = list(CATALOG) + [CUSTOM]
-    restore_from_url(names)
+    keep_controls()
     with st.sidebar:
         arch = st.selectbox("Architecture", names, format_func=lambda n: n if n == CUSTOM else
                             f"{n} ({CATALOG[n].figure})", key="arch")
         tau = st.slider("τ (steps)", 1, 60, key="steps")
         if st.toggle("A longer sequence (elided view)", key="long"):
-            tau = int(st.number_input("τ", 1, MAX_STEPS, 1_000_000, key="big_steps"))
+            tau = int(st.number_input("τ", 1, MAX_STEPS, key="big_steps"))
         param_nodes = st.toggle("Parameters as shared nodes", key="param_nodes")
         generic = st.toggle("Generic window t-1, t, t+1", key="generic")
     default = CATALOG[arch].text if arch != CUSTOM else CATALOG["driven"].text
     if arch != CUSTOM:
         st.caption(CATALOG[arch].title)
-    source = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
+    source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
+    with st.expander("Syntax cheat sheet"):
+        st.markdown(SYNTAX)
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     try:
         circuit = circuit_dot(source, param_nodes)
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
+        st.session_state["last_good_source"] = source
     except ParseError as err:
         st.error(f"{err}")
         pointer = point_at(source, err)
         if pointer:
             st.code(pointer, language=None)
-        return
+        if "last_good_source" not in st.session_state:
+            return
+        # the last recurrence that parsed stays on screen below the error, so the page keeps its shape
+        source = st.session_state["last_good_source"]
+        st.caption("Below: the last recurrence that parsed.")
+        circuit = circuit_dot(source, param_nodes)
+        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
     assumed = assumptions(source)
     if assumed:
         st.caption(f"{assumed} (declare them with `input …` or `param …` to decide otherwise)")
-    st.query_params.from_dict(query_from_state(arch, tau if tau <= 60 else 60, st.session_state.get("text", ""),
-                                               source, st.session_state.get("view", "Build")))
+    st.query_params.from_dict(query_from_state(st.session_state, typed))
     # one page at a time (not st.tabs, which would compute all three on every change)
-    view = st.radio("Page", PAGES, horizontal=True, key="view", label_visibility="collapsed")
+    view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if view == "Build":
         left, right = st.columns([1, 2])
-        show_svg(left, "Circuit", circuit, f"{arch}-circuit")
-        show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
+        show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
+        show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded",
+                 (source, tau, param_nodes, elide, generic, "unfolded"))
         if state and tau <= MAX_GT_STEPS:
             try:
                 st.latex(g_of_t(source, state, tau))
@@ -243,8 +296,8 @@ def run_page(source: str, state: str) -> None:
     a, b, c, d = st.columns(4)
     split = a.radio("Split into", ["word", "char"], horizontal=True, key="split")
     backend = b.radio("Backend", ["numpy", "torch"], horizontal=True, key="backend")
-    hidden = int(c.number_input("Hidden units", 1, 256, 8, key="hidden"))
-    seed = int(d.number_input("Seed", 0, 10_000, 0, key="seed"))
+    hidden = int(c.number_input("Hidden units", 1, 256, key="hidden"))
+    seed = int(d.number_input("Seed", 0, 10_000, key="seed"))
     file = st.file_uploader("…or upload numbers: a .npy or .csv of shape (T, units)", type=["npy", "csv"],
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
@@ -254,38 +307,42 @@ def run_page(source: str, state: str) -> None:
     except ParseError as err:
         st.error(str(err))
         return
+    scale = None
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
-        frame = st.slider("Frame (steps computed)", 0, len(tokens), len(tokens), key="frame")
-        picture = st.empty()
-        if st.button("▶ Play", key="play"):
-            for k in range(len(dots)):
-                picture.image(svg_of(dots[k]), width="stretch")
-                time.sleep(0.35)
-        picture.image(svg_of(dots[frame]), width="stretch")
-        downloads = st.columns(3)
-        downloads[0].download_button("Frame as SVG", svg_of(dots[frame]), f"frame-{frame}.svg", "image/svg+xml",
-                                     key="frame-svg")
-        if downloads[1].button("Prepare the animation (GIF)", key="make-gif"):
-            downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
-                                         key="gif")
+        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload, options)
+        st.caption("▶ play runs the forward pass in your browser; each vector node shows a strip of its units' "
+                   "colours. ◂ backward shows ‖∂L/∂h(t)‖ flowing back from the last loss, as the width of the "
+                   "recurrent edges. Hover a node for its whole vector, a parameter for every edge it acts on.")
+        st.iframe(page, height=DIAGRAM_HEIGHT + 60)
+        if st.button("Prepare the animation (GIF)", key="make-gif"):
+            dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
+            st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
     states = values[shown][:, 0]
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",)), width="stretch")
+    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",), scale), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")
     if "L" in values and state:
-        try:
-            st.image(gradient_plot(source, text, split, hidden, seed, "L", state, upload), width="stretch")
-            st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
-                       "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
-        except ParseError as err:
-            st.caption(f"gradient plot not shown: {err}")
+        gradients(source, text, split, hidden, seed, state, upload)
+
+
+def gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str, upload) -> None:
+    """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
+    which = st.radio("Loss", list(LOSSES), horizontal=True, key="loss")
+    try:
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
+    except ParseError as err:
+        st.caption(f"No gradient plot: {err}.")
+        return
+    st.image(plot, width="stretch")
+    st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
+               "each spectral radius ρ: below 1 the gradient of a late loss vanishes on its way back to early steps; "
+               "above 1 it can grow (tanh's saturation holds it back).")
 
 
 @st.cache_resource(show_spinner="Loading the trained models…")
@@ -321,9 +378,8 @@ def year_plot() -> str:
 
 def explain_page() -> None:
     """The chapter's examples: order matters, parameter sharing, a character-level RNN."""
-    topic = st.radio("Example", ["Order matters", "“2009” in any position", "Character RNN"], horizontal=True,
-                     key="topic")
-    if topic == "Order matters":
+    topic = st.radio("Example", list(TOPICS), horizontal=True, key="topic")
+    if topic == TOPICS[0]:
         order_matters()
     elif topic.startswith("“2009”"):
         year_anywhere()
@@ -339,8 +395,8 @@ def order_matters() -> None:
                 "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
                 "the “not” to the adjective it negates. Watch where the two sentences' P(positive) part ways.")
     a, b = st.columns(2)
-    first = a.text_input("First sentence", "I am not sad, I'm happy.", key="first")
-    second = b.text_input("Second sentence", "I am sad, I'm not happy.", key="second")
+    first = a.text_input("First sentence", key="first")
+    second = b.text_input("Second sentence", key="second")
     try:
         views = order_views(first, second)
     except ParseError as err:

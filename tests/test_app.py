@@ -1,4 +1,7 @@
+import re
 from pathlib import Path
+
+import pytest
 
 from streamlit.testing.v1 import AppTest
 
@@ -42,23 +45,62 @@ def test_the_books_notation_is_drawn_and_the_assumed_names_are_said(graphviz_dot
     assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"]
 
 
+def test_a_syntax_error_keeps_the_last_good_diagrams_and_the_page_selector(graphviz_dot):
+    at = _app()
+    at.text_area(key="source-elman").set_value("input x\nh = tanh(W @ h[t-1] +").run()
+    assert not at.exception and at.error
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"] and len(at.get("iframe")) == 2
+    assert at.radio(key="view").value == "Build"
+    assert any("last recurrence that parsed" in c.value for c in at.caption)
+    assert "tanh" in at.latex[0].value   # g(t) of the last good recurrence
+    assert "h = tanh(W @ h[t-1] +" in at.query_params["recurrence"]   # the link keeps what was typed
+
+
 def _svg_images(at) -> list[str]:
     import base64
     urls = [img.proto.imgs[0].url for img in at.get("image")]
     return [base64.b64decode(u.split(",", 1)[1]).decode() for u in urls if u.startswith("data:image/svg+xml")]
 
 
-def test_run_tab_shows_frames_heatmap_and_gradients(graphviz_dot):
+def _frames(at) -> dict:
+    """The player's data inside the Run page's diagram (every frame's values, sent once)."""
+    import json
+    import re
+    page = at.get("iframe")[0].proto.srcdoc
+    return json.loads(re.search(r"<script type='application/json' class='frames'>(.*?)</script>", page, re.S).group(1))
+
+
+def test_run_tab_sends_every_frame_once_with_heatmap_and_gradients(graphviz_dot):
     at = _app("Run")
-    assert at.slider(key="frame").value == 8   # "I am not sad, I'm happy." has 8 tokens
-    images = _svg_images(at)
-    assert len(images) == 4   # frame, heatmap, unit lines, gradient norms
-    frame_before = images[0]
-    assert "h(8) = [" in frame_before   # the last frame carries every step's vector in its tooltips
-    at.slider(key="frame").set_value(3).run()
-    assert not at.exception
-    frame_after = _svg_images(at)[0]
-    assert frame_after != frame_before and "step 3 of 8" in frame_after
+    frames = _frames(at)
+    assert frames["steps"] == 8 and frames["tokens"][:4] == ["I", "am", "not", "sad"]
+    assert len(frames["nodes"]["h@8"]["values"]) == 8   # hidden units, the whole vector
+    norms = frames["backward"]["norms"]   # the backward pass from L(7): the last step has no next word
+    assert frames["backward"]["loss_step"] == 7 and sorted(norms) == [f"h@{t}" for t in range(1, 8)]
+    assert norms["h@1"] < norms["h@7"]
+    assert len(_svg_images(at)) == 3   # heatmap, unit lines, gradient norms
+    assert "gradient plot" not in " ".join(c.value for c in at.caption)
+
+
+def test_heatmap_uses_the_diagrams_colour_scale(graphviz_dot):
+    at = _app("Run")
+    scale = _frames(at)["scale"]
+    heatmap = _svg_images(at)[0]
+    colour_bar = heatmap[heatmap.rindex("<!-- h(t) -->"):]   # the colour bar is drawn after the title
+    ticks = [float(t.replace("\u2212", "-")) for t in re.findall(r"<!-- (\u2212?[0-9]+\.[0-9]+) -->", colour_bar)]
+    assert ticks and max(abs(t) for t in ticks) <= scale < 2 * max(abs(t) for t in ticks)
+    states = max(abs(v) for node, info in _frames(at)["nodes"].items() if node.startswith("h@") for v in info["values"])
+    assert max(ticks) > states   # a bar of h alone would end below this tick: the scale is the diagram's
+
+
+@pytest.mark.parametrize("arch", ["jordan", "teacher_forcing"])
+def test_gradient_plot_is_replaced_by_a_sentence_without_a_square_recurrent_matrix(graphviz_dot, arch):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"arch": arch, "view": "Run"})
+    at.run()
+    assert not at.exception and not at.error
+    assert any("no square recurrent matrix" in c.value for c in at.caption)
+    assert len(_svg_images(at)) == 2   # heatmap and unit lines only
 
 
 def test_empty_sequence_is_an_error_in_the_page(graphviz_dot):
@@ -83,6 +125,31 @@ def test_state_comes_from_and_goes_to_the_url(graphviz_dot):
     assert at.text_input(key="text").value == "hello there" and at.radio(key="view").value == "Run"
     at.slider(key="steps").set_value(3).run()
     assert at.query_params["steps"] == "3" and at.query_params["arch"] == "lstm"
+
+
+def test_every_control_round_trips_through_the_url(graphviz_dot):
+    shared = {"view": "Run", "arch": "elman", "steps": "5", "param_nodes": "1", "generic": "1", "split": "char",
+              "backend": "torch", "hidden": "16", "seed": "3", "text": "abc", "loss": "summed over all steps"}
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update(shared)
+    at.run()
+    assert not at.exception and not at.error and not at.warning
+    assert at.toggle(key="param_nodes").value and at.toggle(key="generic").value
+    assert (at.radio(key="split").value, at.radio(key="backend").value) == ("char", "torch")
+    assert (at.number_input(key="hidden").value, at.number_input(key="seed").value) == (16, 3)
+    assert at.radio(key="loss").value == "summed over all steps"
+    assert {k: at.query_params[k] for k in shared} == shared
+    at.radio(key="view").set_value("Build").run()   # widgets of a page not shown keep their values
+    at.radio(key="view").set_value("Run").run()
+    assert at.number_input(key="hidden").value == 16 and at.text_input(key="text").value == "abc"
+
+
+def test_the_explain_page_is_in_the_url(graphviz_dot):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"view": "Explain", "topic": "Order matters", "first": "I am happy.", "second": "I am sad."})
+    at.run()
+    assert not at.exception and at.text_input(key="first").value == "I am happy."
+    assert at.query_params["second"] == "I am sad."
 
 
 def test_explain_order_matters_shows_both_models(graphviz_dot):

@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 import torch
 
-from graphs import parse
+from graphs import ParseError, parse
 from graphs.backends import run
-from graphs.backends.bptt import gradient_norms, with_spectral_radius
+from graphs.backends.bptt import gradient_norms, recurrent_matrices, spectral_sweep, with_spectral_radius
 from graphs.catalog import CATALOG
 
 ELMAN = parse(CATALOG["elman"].text)
@@ -41,3 +42,43 @@ def test_small_spectral_radius_vanishes_and_large_does_not():
                                  loss="L", state="h", hidden=16) for rho in (0.3, 3.0)}
     assert norms[0.3][0] < 1e-6 * norms[0.3][-1]
     assert norms[3.0][0] > 100 * norms[0.3][0]
+
+
+@pytest.mark.parametrize("arch, matrices", [
+    ("elman", ["W"]), ("lag2", ["W1", "W2"]), ("encoder_decoder", ["Ws"]),
+    ("jordan", []), ("teacher_forcing", []),   # their loops run through an output or a target
+    ("lstm", []),                              # W acts on concat(h(t-1), x(t)): not square
+])
+def test_recurrent_matrices_of_the_state_shown(arch, matrices):
+    graph = parse(CATALOG[arch].text)
+    params = run(graph, _inputs(graph), hidden=4, seed=0).params
+    assert recurrent_matrices(graph, CATALOG[arch].state, params) == matrices
+
+
+def _inputs(graph, steps=6):
+    from graphs.backends.data import from_text
+    from graphs.backends.session import inputs_for
+    return inputs_for(graph, from_text(" ".join("abcdefgh"[:steps]), "word"))
+
+
+def test_last_step_loss_vanishes_for_small_radius_on_the_default_page():
+    from graphs.backends.data import from_text
+    from graphs.backends.session import inputs_for, last_target_step, run_sequence
+    sequence = from_text("I am not sad, I'm happy.", "word")
+    session = run_sequence(CATALOG["elman"].text, sequence)
+    at = last_target_step(session.graph, len(session.tokens))
+    assert at == len(session.tokens) - 1   # the last step has no next word to predict
+    curves = spectral_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
+                            loss="L", state="h", at_step=at)
+    assert list(curves) == ["ρ(W) = 0.5", "ρ(W) = 1", "ρ(W) = 2"]
+    small, large = curves["ρ(W) = 0.5"], curves["ρ(W) = 2"]
+    assert len(small) == at and np.all(small > 0)   # nothing after the loss, no zero for a log axis
+    assert small[0] < 0.01 * small[-1]               # vanishing on its way back to h(1)
+    assert large[0] > 10 * small[0]
+
+
+def test_no_square_recurrent_matrix_is_a_sentence_not_a_plot():
+    graph = parse(CATALOG["jordan"].text)
+    params = run(graph, _inputs(graph), hidden=4, seed=0).params
+    with pytest.raises(ParseError, match="no square recurrent matrix"):
+        spectral_sweep(graph, _inputs(graph), params, loss="L", state="h")

@@ -254,5 +254,6 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
         label = "" if k in silent else edge_label(e, notation)
         if label and src and dst:
             x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
-            lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
+            acting = quote(" ".join("p_" + p for p in e.params))   # the page lights a parameter's labels by it
+            lines.append(f'  "label:{k}" [{label_style} class={acting} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines

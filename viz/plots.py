@@ -8,6 +8,12 @@ import matplotlib
 matplotlib.use("Agg")   # no display: plots are rendered to files and strings
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+
+from .colors import NEGATIVE, POSITIVE, ZERO  # noqa: E402
+
+# the diagrams' own blue · white · red (viz/colors.py), so a heatmap cell and a node's unit read alike
+DIVERGING = LinearSegmentedColormap.from_list("unfold", [tuple(c / 255 for c in rgb) for rgb in (NEGATIVE, ZERO, POSITIVE)])
 
 
 def _svg(fig) -> str:
@@ -17,13 +23,14 @@ def _svg(fig) -> str:
     return buffer.getvalue()
 
 
-def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h(t)") -> str:
-    """Units × steps on a diverging scale, the steps' tokens on the x axis."""
+def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h(t)",
+            limit: float | None = None) -> str:
+    """Units × steps on a diverging scale of ±limit (default: the largest |value|), the tokens on the x axis."""
     states = np.asarray(states)
-    limit = float(np.abs(states).max()) or 1.0
+    limit = limit or float(np.abs(states).max()) or 1.0
     steps, units = states.shape
     fig, ax = plt.subplots(figsize=(min(2 + 0.35 * steps, 18), min(1.5 + 0.22 * units, 10)))
-    image = ax.imshow(states.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+    image = ax.imshow(states.T, aspect="auto", cmap=DIVERGING, vmin=-limit, vmax=limit, interpolation="nearest")
     if tokens is not None and steps <= 80:
         ax.set_xticks(range(steps), [str(t)[:12] for t in tokens], rotation=60, ha="right", fontsize=8)
     ax.set_xlabel("step t")
@@ -47,13 +54,15 @@ def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = 
     return _svg(fig)
 
 
-def gradient_norms(curves: dict[str, np.ndarray]) -> str:
-    """‖∂L/∂h(t)‖ against t on a log scale, one curve per setting (e.g. spectral radius)."""
+def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)‖") -> str:
+    """‖∂L/∂h(t)‖ against t on a log scale, one curve per setting (e.g. spectral radius); zeros are not drawn."""
     fig, ax = plt.subplots(figsize=(8, 3))
     for label, norms in curves.items():
-        ax.semilogy(range(1, len(norms) + 1), np.maximum(norms, 1e-300), marker=".", label=label)
+        norms = np.asarray(norms, dtype=float)
+        shown = np.where(norms > 0, norms, np.nan)   # log(0) = -inf would stretch the axis to 1e-300
+        ax.semilogy(range(1, len(norms) + 1), shown, marker=".", label=label)
     ax.set_xlabel("step t")
-    ax.set_ylabel("‖∂L/∂h(t)‖")
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return _svg(fig)
 

@@ -1,38 +1,89 @@
-"""The page's state as URL query parameters, so a teacher can share a link to exactly what they show."""
+"""The page's state as URL query parameters, so a teacher can share a link to exactly what they show.
+
+CONTROLS is the one table of shareable widgets: each key's default and the reader that turns a query's
+text back into a value, or None when the text is not a valid value (it is then ignored).
+"""
 from __future__ import annotations
 
 from graphs.catalog import CATALOG
-from graphs.limits import MAX_SOURCE_CHARS
+from graphs.limits import MAX_SOURCE_CHARS, MAX_STEPS
 
 MAX_TEXT = 2_000
+CUSTOM = "(write your own)"
+PAGES = ("Build", "Run", "Explain")
+TOPICS = ("Order matters", "“2009” in any position", "Character RNN")
+LOSSES = ("at the last step", "summed over all steps")
+ALWAYS = ("view", "arch", "steps")   # in every link, so a link reads well; the rest only when changed
 
 
-def state_from_query(query: dict[str, str], choices: list[str], max_steps: int, pages: list[str] = ()) -> dict:
-    """Widget values from a URL's query (arch, steps, text, recurrence, view); anything invalid is left out.
+def _choice(options):
+    return lambda text: text if text in options else None
 
-    >>> state_from_query({"arch": "lstm", "steps": "7", "text": "hi", "evil": "x"}, ["lstm"], 60)
-    {'arch': 'lstm', 'steps': 7, 'text': 'hi'}
-    >>> state_from_query({"arch": "nope", "steps": "1e9", "view": "Run"}, ["lstm"], 60, ["Build", "Run"])
+
+def _integer(low: int, high: int):
+    return lambda text: int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def _flag(text: str):
+    return {"1": True, "0": False}.get(text)
+
+
+def _text(text: str):
+    return text if len(text) <= MAX_TEXT else None
+
+
+CONTROLS = {
+    "view": ("Build", _choice(PAGES)),
+    "arch": ("elman", _choice((*CATALOG, CUSTOM))),
+    "steps": (4, _integer(1, 60)),
+    "long": (False, _flag),
+    "big_steps": (1_000_000, _integer(1, MAX_STEPS)),
+    "param_nodes": (False, _flag),
+    "generic": (False, _flag),
+    "text": ("I am not sad, I'm happy.", _text),
+    "split": ("word", _choice(("word", "char"))),
+    "backend": ("numpy", _choice(("numpy", "torch"))),
+    "hidden": (8, _integer(1, 256)),
+    "seed": (0, _integer(0, 10_000)),
+    "loss": (LOSSES[0], _choice(LOSSES)),
+    "topic": (TOPICS[0], _choice(TOPICS)),
+    "first": ("I am not sad, I'm happy.", _text),
+    "second": ("I am sad, I'm not happy.", _text),
+    "year_text": ("we visited paris with friends in 1987", _text),
+}
+
+
+def state_from_query(query: dict[str, str]) -> dict:
+    """Widget values from a URL's query, and the recurrence if any; anything invalid is left out.
+
+    >>> state_from_query({"arch": "lstm", "steps": "7", "hidden": "16", "long": "1", "evil": "x"})
+    {'arch': 'lstm', 'steps': 7, 'long': True, 'hidden': 16}
+    >>> state_from_query({"arch": "nope", "steps": "1e9", "view": "Run", "seed": "-1"})
     {'view': 'Run'}
     """
     state: dict = {}
-    if query.get("view") in pages:
-        state["view"] = query["view"]
-    if query.get("arch") in choices:
-        state["arch"] = query["arch"]
-    steps = query.get("steps", "")
-    if steps.isdigit() and 1 <= int(steps) <= max_steps:
-        state["steps"] = int(steps)
-    if "text" in query and len(query["text"]) <= MAX_TEXT:
-        state["text"] = query["text"]
+    for key, (_, read) in CONTROLS.items():
+        value = read(query[key]) if key in query else None
+        if value is not None:
+            state[key] = value
     if "recurrence" in query and len(query["recurrence"]) <= MAX_SOURCE_CHARS:
         state["recurrence"] = query["recurrence"]
     return state
 
 
-def query_from_state(arch: str, steps: int, text: str, source: str, view: str = "Build") -> dict[str, str]:
-    """Query parameters for the current page; the recurrence only when it differs from the catalog's."""
-    query = {"view": view, "arch": arch, "steps": str(steps), "text": text[:MAX_TEXT]}
+def query_from_state(state: dict, source: str) -> dict[str, str]:
+    """Query parameters for the current page: view, arch, τ, every control changed from its default, and the
+    recurrence when it differs from the catalog's.
+
+    >>> query_from_state({"arch": "lstm", "steps": 6, "hidden": 16, "seed": 0, "long": True}, CATALOG["lstm"].text)
+    {'view': 'Build', 'arch': 'lstm', 'steps': '6', 'long': '1', 'hidden': '16'}
+    """
+    query = {}
+    for key, (default, _) in CONTROLS.items():
+        value = state.get(key, default)
+        if key in ALWAYS or value != default:
+            query[key] = ("1" if value else "0") if isinstance(value, bool) else str(value)[:MAX_TEXT]
+    arch = state.get("arch", CONTROLS["arch"][0])
     if arch not in CATALOG or source != CATALOG[arch].text:
         query["recurrence"] = source[:MAX_SOURCE_CHARS]
     return query

@@ -37,6 +37,11 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
     return feeds
 
 
+def last_target_step(graph: Graph, steps: int) -> int:
+    """The last step with a loss to learn from: targets are the next input, so the last step has none."""
+    return steps - 1 if graph.kinds("target") and steps > 1 else steps
+
+
 def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes | None = None,
                  backend: str = "numpy", hidden: int = 8, seed: int = 0, mode: str = "test",
                  dtype: str = "float64", steps: int | None = None, initial: dict | None = None,
