@@ -8,6 +8,7 @@ tree-structured reads the tree unfolding does not make (`h[left]` without `h[rig
 from __future__ import annotations
 
 import math
+import re
 
 from .expr import LEFT, RIGHT, Call, Expr, Num, Param, Ref, refs, walk
 from .ir import Graph
@@ -17,7 +18,7 @@ from .parse import Equation, ParseError, Program
 ARITHMETIC = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
               "div": lambda a, b: a / b, "neg": lambda a: -a}
 ARRAY_ARGS = {"tanh", "sigmoid", "relu", "exp", "log", "softmax", "concat"}   # every argument must be an array
-LOSSES = {"cross_entropy", "mse"}                                                  # at least one argument must be
+LOSSES = {"cross_entropy", "mse"}                                                  # the first argument must be
 
 
 def check(program: Program, graph: Graph, text: str) -> None:
@@ -35,8 +36,8 @@ def check(program: Program, graph: Graph, text: str) -> None:
         for name, use in _param_uses(eq.expr):
             first = uses.setdefault(name, (use, eq))
             if first[0] != use:
-                raise where.fail(f"'{name}' is used as a {first[0]} on line {first[1].line} and as a {use} here: "
-                                 f"use two parameters", name)
+                raise where.fail(f"'{name}' is used both as a matrix (left of @, last in f) and as a vector "
+                                 f"(line {first[1].line}): use two parameters", name)
     if graph.tree or any(r.index in (LEFT, RIGHT) for eq in program.equations for r in refs(eq.expr)):
         _check_tree(program, graph, lines)
 
@@ -47,10 +48,15 @@ class _Where:
     def __init__(self, eq: Equation, line: str):
         self.eq, self.line = eq, line
 
-    def fail(self, message: str, word: str = "") -> ParseError:
+    def fail(self, message: str, *words: str) -> ParseError:
+        """The error at the first of `words` found right of `=` (a whole word, not part of tanh), else col 1."""
         start = self.line.find("=") + 1
-        found = self.line.find(word, start) if word else -1
-        return ParseError(message, self.eq.line, found + 1 if found >= 0 else 1)
+        for word in words:
+            found = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)" if word[-1:].isalnum() else re.escape(word))
+            match = found.search(self.line, start)
+            if match:
+                return ParseError(message, self.eq.line, match.start() + 1)
+        return ParseError(message, self.eq.line, 1)
 
 
 def _constant(expr: Expr) -> float | None:
@@ -78,8 +84,8 @@ def _check_call(call: Call, where: _Where) -> None:
             raise where.fail("this arithmetic on numbers divides by zero or overflows", word)
     elif fn in ARRAY_ARGS and any(_constant(a) is not None for a in args):
         raise where.fail(f"{fn} needs a vector, not a number: give it a variable or a parameter", fn)
-    elif fn in LOSSES and all(_constant(a) is not None for a in args):
-        raise where.fail(f"{fn} compares vectors: give it at least one variable", fn)
+    elif fn in LOSSES and _constant(args[0]) is not None:
+        raise where.fail(f"{fn} compares vectors: its first argument must be one", fn)
     elif fn == "teacher_forcing" and not all(refs(a) for a in args):
         raise where.fail("teacher_forcing(target, output) needs a variable on each side", fn)
     elif fn == "f" and any(_constant(a) is not None for a in args[:-1]):
@@ -120,7 +126,8 @@ def _check_tree(program: Program, graph: Graph, lines: list[str]) -> None:
             if r.index in (LEFT, RIGHT) and (r.name != eq.name or eq.index != ""):
                 raise where(eq).fail(f"{r.name}[{r.index}] can only be read in {r.name}'s own equation", r.name)
             if r.shift:
-                raise where(eq).fail("a tree-structured net has no t-1 or t+1: it combines children", r.name)
+                raise where(eq).fail("a tree-structured net has no t-1 or t+1: it combines children",
+                                     f"{r.name}[t{r.shift:+d}]", r.name)
     if not state:
         eq = next(eq for eq in program.equations if any(r.index in (LEFT, RIGHT) for r in refs(eq.expr)))
         raise where(eq).fail(f"'{eq.name}' reads its children: write its leaves too, {eq.name}[leaf] = ...")
