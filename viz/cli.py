@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
+    runner.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh",
+                        help="an nn.RNN's nonlinearity (its weights file does not record it)")
     runner.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     runner.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                         help="float32 is faster on big batches; float64 makes both backends agree to 1e-9")
@@ -102,7 +104,7 @@ def _run(args) -> None:
         sequence = data.from_file(path.name, read_bytes(path))
     weights = read_bytes(Path(args.weights)) if args.weights else None
     session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
-                           hidden=args.hidden, seed=args.seed, dtype=args.dtype)
+                           hidden=args.hidden, seed=args.seed, dtype=args.dtype, nonlinearity=args.nonlinearity)
     if args.gif or args.frames:
         from .animate import frames, gif, node_values
         from .render import render_svg
@@ -116,7 +118,7 @@ def _run(args) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             for k, dot in enumerate(dots):
                 (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
-    print(json.dumps(to_json_ready(session)))
+    print(json.dumps(to_json_ready(session), allow_nan=False))
 
 
 def _list(args) -> None:

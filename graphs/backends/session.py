@@ -35,11 +35,12 @@ def inputs_for(graph: Graph, sequence: Sequence) -> dict:
 
 
 def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None = None, backend: str = "numpy",
-                 hidden: int = 8, seed: int = 0, mode: str = "test", dtype: str = "float64") -> Session:
-    """Run a recurrence text, or the recurrence of torch weights, on a sequence."""
+                 hidden: int = 8, seed: int = 0, mode: str = "test", dtype: str = "float64",
+                 nonlinearity: str = "tanh") -> Session:
+    """Run a recurrence text, or the recurrence of torch weights (an nn.RNN's nonlinearity given), on a sequence."""
     params = None
     if weights is not None:
-        converted = convert(load_state_dict(weights))
+        converted = convert(load_state_dict(weights), nonlinearity)
         text, params = converted.text, converted.params
     if text is None:
         raise ParseError("give a recurrence, an architecture or a weights file")
@@ -51,7 +52,16 @@ def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None 
 
 def to_json_ready(session: Session, sample: int = 0) -> dict:
     """Plain lists: each variable's per-step vectors (or its one vector if computed once), and the tokens."""
-    values = {}
+    values, broken = {}, []
     for name, array in session.result.arrays().items():
-        values[name] = array[sample].tolist() if array.ndim == 2 else array[:, sample].tolist()
-    return {"tokens": list(session.tokens), "values": values}
+        array = array[sample] if array.ndim == 2 else array[:, sample]
+        finite = np.isfinite(array)
+        if not finite.all():   # JSON has no NaN or Infinity: such a value becomes null, and is named
+            broken.append(name)
+            array = np.where(finite, array, None)
+        values[name] = array.tolist()
+    ready = {"tokens": list(session.tokens), "values": values}
+    if broken:
+        ready["non_finite"] = f"{', '.join(broken)} reached NaN or ±infinity (shown as null): " \
+                              "check for log of numbers ≤ 0, division by zero or overflow"
+    return ready
