@@ -8,6 +8,7 @@ import streamlit as st
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
+from graphs.cost import check_frames
 from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
@@ -71,7 +72,7 @@ def gradient_curves(source: str, text: str, split: str, hidden: int, seed: int, 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def circuit_dot(source: str, param_nodes: bool) -> str:
-    return to_dot(load(recurrence=source), param_nodes=param_nodes)
+    return to_dot(view(load(recurrence=source), "circuit"), param_nodes=param_nodes)
 
 
 @st.cache_data(max_entries=64, show_spinner="Unfolding…")
@@ -231,8 +232,12 @@ def run_page(source: str, state: str) -> None:
         downloads[0].download_button("Frame as SVG", svg_of(dots[frame]), f"frame-{frame}.svg", "image/svg+xml",
                                      key="frame-svg")
         if downloads[1].button("Prepare the animation (GIF)", key="make-gif"):
-            downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
-                                         key="gif")
+            try:   # every frame becomes a picture: refused before the first when there would be too many
+                check_frames(view(load(recurrence=source), "unfolded", len(tokens)))
+                downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
+                                             key="gif")
+            except ParseError as err:
+                downloads[1].error(str(err))
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return

@@ -7,6 +7,7 @@ import sys
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
+from graphs.cost import check_frames
 from graphs.gtext import g_text
 
 from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
@@ -109,6 +110,7 @@ def _run(args) -> None:
         from .animate import frames, gif, node_values
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
+        check_frames(unfolded)   # one drawing per step: refused before the first is made
         numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
         if args.gif:

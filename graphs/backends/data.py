@@ -77,6 +77,7 @@ def from_file(name: str, data: bytes) -> Sequence:
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"{name} is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
     if name.lower().endswith(".npy"):
+        _check_npy_header(name, data)
         try:
             values = np.load(io.BytesIO(data), allow_pickle=False)   # never unpickle a user's file
         except (ValueError, OSError, EOFError) as err:
@@ -89,6 +90,24 @@ def from_file(name: str, data: bytes) -> Sequence:
     else:
         raise ParseError(f"{name}: upload a .npy or .csv file of shape (T, units)")
     return _checked(values)
+
+
+def _check_npy_header(name: str, data: bytes) -> None:
+    """The .npy header's shape and dtype, checked before NumPy allocates what it claims (745 GiB, say)."""
+    from numpy.lib import format as npy
+    buffer = io.BytesIO(data)
+    try:
+        version = npy.read_magic(buffer)
+        shape, _, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(buffer)
+    except (ValueError, OSError, EOFError, SyntaxError) as err:
+        raise ParseError(f"{name} is not a readable .npy array: {str(err)[:100]}") from None
+    if dtype.kind not in "biuf" or len(shape) not in (1, 2) or 0 in shape:
+        raise ParseError(f"{name} holds {dtype} of shape {shape}: a sequence is numbers of shape (T, units)")
+    units = shape[1] if len(shape) == 2 else 1
+    if shape[0] > limits.MAX_SEQUENCE or units > limits.MAX_SIZE:
+        raise ParseError(f"{name} has shape {shape}: at most {limits.MAX_SEQUENCE:,} steps of {limits.MAX_SIZE} units")
+    if shape[0] * units * dtype.itemsize > len(data):
+        raise ParseError(f"{name} claims shape {shape} but holds fewer numbers: the file is cut short")
 
 
 def _checked(values) -> Sequence:
