@@ -106,7 +106,7 @@ def _check_npy_header(name: str, data: bytes) -> None:
     units = shape[1] if len(shape) == 2 else 1
     if shape[0] > limits.MAX_SEQUENCE or units > limits.MAX_SIZE:
         raise ParseError(f"{name} has shape {shape}: at most {limits.MAX_SEQUENCE:,} steps of {limits.MAX_SIZE} units")
-    if shape[0] * units * dtype.itemsize > len(data):
+    if shape[0] * units * dtype.itemsize > len(data) - buffer.tell():
         raise ParseError(f"{name} claims shape {shape} but holds fewer numbers: the file is cut short")
 
 
