@@ -14,8 +14,9 @@ from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
+from viz.plain import plain
 from viz.render import RenderError, render, render_svg
-from viz.share import query_from_state, state_from_query
+from viz.share import ignored, query_from_state, state_from_query
 
 CUSTOM = "(write your own)"
 PAGES = ["Build", "Run", "Explain"]
@@ -118,7 +119,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
     try:
         svg = svg_of(dot_source)
     except RenderError as err:
-        column.warning(str(err))
+        column.warning(plain(err))
         column.graphviz_chart(dot_source)
         return
     column.image(svg, width="content" if "circuit" in file_name else "stretch")
@@ -130,7 +131,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str) -> None:
             buttons[2].download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
                                        key=f"{file_name}-png")
         except RenderError as err:
-            column.warning(str(err))
+            column.warning(plain(err))
 
 
 def main() -> None:
@@ -138,7 +139,7 @@ def main() -> None:
     try:
         page()
     except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
-        st.error(f"Something went wrong inside Unfold ({type(err).__name__}): {str(err)[:200]}. "
+        st.error(f"Something went wrong inside Unfold ({type(err).__name__}): {plain(str(err)[:200])}. "
                  "Please report it with the recurrence you used.")
 
 
@@ -147,7 +148,10 @@ def restore_from_url(names: list[str]) -> None:
     if st.session_state.get("restored"):
         return
     st.session_state["restored"] = True
-    shared = state_from_query(dict(st.query_params), names, 60, PAGES)
+    query = dict(st.query_params)
+    shared = state_from_query(query, names, 60, PAGES)
+    if ignored(query, shared):
+        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, shared))))
     defaults = {"arch": "elman", "steps": 4, "text": "I am not sad, I'm happy.", "view": "Build"}
     for key, value in defaults.items():   # widgets below take their start values from here
         st.session_state[key] = shared.get(key, value)
@@ -176,7 +180,7 @@ def page() -> None:
         circuit = circuit_dot(source, param_nodes)
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
     except ParseError as err:
-        st.error(f"{err}")
+        st.error(plain(err))
         pointer = point_at(source, err)
         if pointer:
             st.code(pointer, language=None)
@@ -194,7 +198,7 @@ def page() -> None:
             try:
                 st.latex(g_of_t(source, state, tau))
             except ParseError as err:
-                st.caption(f"g(t) not shown: {err}")
+                st.caption(f"g(t) not shown: {plain(err)}")
     elif view == "Run":
         run_page(source, state)
     else:
@@ -215,7 +219,7 @@ def run_page(source: str, state: str) -> None:
     try:
         values, tokens = run_values(source, text, split, backend, hidden, seed, upload)
     except ParseError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
@@ -237,7 +241,7 @@ def run_page(source: str, state: str) -> None:
                 downloads[1].download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif",
                                              key="gif")
             except ParseError as err:
-                downloads[1].error(str(err))
+                downloads[1].error(plain(err))
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
@@ -252,7 +256,7 @@ def run_page(source: str, state: str) -> None:
             st.caption("‖∂L/∂h(t)‖ by back-propagation through time: with a small spectral radius of W the "
                        "gradient from late losses vanishes on its way back to early steps; with a large one it grows.")
         except ParseError as err:
-            st.caption(f"gradient plot not shown: {err}")
+            st.caption(f"gradient plot not shown: {plain(err)}")
 
 
 @st.cache_resource(show_spinner="Loading the trained models…")
@@ -304,7 +308,7 @@ def order_matters() -> None:
     try:
         views = order_views(first, second)
     except ParseError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     for column, result in zip((a, b), views["scores"]):
         rnn, bag = result["recurrent"], result["bag_of_words"]
@@ -351,7 +355,7 @@ def character_rnn() -> None:
     try:
         a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
     except ParseError as err:
-        a.error(str(err))
+        a.error(plain(err))
     b.image(loss_curves(model.history), width="stretch")
     sample_text = default_text()[2000:3500]
     found = tracking_units(model, sample_text)
@@ -381,7 +385,7 @@ def train_on_upload() -> None:
         try:
             st.session_state["user_chars"] = train(text, epochs=epochs, progress=progress)
         except ParseError as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
         st.success("Trained: the samples and colours below now come from your model.")
 

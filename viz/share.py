@@ -1,6 +1,8 @@
 """The page's state as URL query parameters, so a teacher can share a link to exactly what they show."""
 from __future__ import annotations
 
+import re
+
 from graphs.catalog import CATALOG
 from graphs.limits import MAX_SOURCE_CHARS
 
@@ -21,13 +23,22 @@ def state_from_query(query: dict[str, str], choices: list[str], max_steps: int, 
     if query.get("arch") in choices:
         state["arch"] = query["arch"]
     steps = query.get("steps", "")
-    if steps.isdigit() and 1 <= int(steps) <= max_steps:
+    if re.fullmatch(r"[0-9]{1,9}", steps) and 1 <= int(steps) <= max_steps:   # ASCII only: "²".isdigit() is True
         state["steps"] = int(steps)
     if "text" in query and len(query["text"]) <= MAX_TEXT:
         state["text"] = query["text"]
     if "recurrence" in query and len(query["recurrence"]) <= MAX_SOURCE_CHARS:
         state["recurrence"] = query["recurrence"]
     return state
+
+
+def ignored(query: dict[str, str], state: dict) -> list[str]:
+    """The link's parameters that were given but left out as invalid, to say so on the page.
+
+    >>> ignored({"steps": "①", "arch": "lstm", "utm": "x"}, {"arch": "lstm"})
+    ['steps']
+    """
+    return [k for k in ("view", "arch", "steps", "text", "recurrence") if k in query and k not in state]
 
 
 def query_from_state(arch: str, steps: int, text: str, source: str, view: str = "Build") -> dict[str, str]:
