@@ -119,3 +119,30 @@ def test_non_finite_results_are_valid_json_with_a_message(capsys):
     assert out["values"]["h"][2] == [0.0]
     assert "h reached NaN" in out["non_finite"]
     assert not math.isnan(out["values"]["h"][2][0])
+
+
+def _weights_file(path, tensor) -> str:
+    import torch
+    torch.save({"weight_ih_l0": torch.zeros(4, 3), "weight_hh_l0": tensor}, path)
+    return str(path)
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: ["--weights", _weights_file(tmp / "w.pt", __import__("torch").zeros(4))],
+    lambda tmp: ["--weights", _weights_file(tmp / "w.pt", __import__("torch").zeros(0, 0))],
+    lambda tmp: ["--weights", _weights_file(tmp / "w.pt", __import__("torch").zeros(4, 4).to_sparse())],
+    lambda tmp: ["--weights", _weights_file(tmp / "w.pt", __import__("torch").zeros(4, 4, device="meta"))],
+    lambda tmp: ["--arch", "elman", "--sequence-file", str(_written(tmp / "s.npy", _npy_header((3, 0))))],
+    lambda tmp: ["--arch", "elman", "--gif", str(tmp)],   # a folder
+])
+def test_cli_bad_files_exit_2(make, tmp_path, capsys):
+    args = make(tmp_path)
+    data = [] if "--sequence-file" in args else ["--numbers", "1, 0, 1; 0, 1, 0"]
+    assert main(["run", *args, *data]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and ("shape" in err or "dense" in err or "cannot write" in err), err
+
+
+def _written(path, data: bytes):
+    path.write_bytes(data)
+    return path

@@ -79,7 +79,7 @@ def test_views_render_tau_moves_and_svg_downloads(app_url, tmp_path):
 
 def test_a_shared_link_cannot_put_a_link_or_an_image_on_the_page(app_url):
     """The issue's phishing link and tracking image, through the URL, in Chromium: shown as text only."""
-    from urllib.parse import quote
+    from urllib.parse import quote, urlparse
 
     from playwright.sync_api import sync_playwright
     link = "size [Session-expired](https://evil.example/login) = 3\ninput x\nh = x"
@@ -94,4 +94,4 @@ def test_a_shared_link_cannot_put_a_link_or_an_image_on_the_page(app_url):
             page.get_by_text(shown).first.wait_for(timeout=60_000)   # the user's text, literally
             assert page.locator("a[href*='evil.example'], img[src*='8600']").count() == 0
         browser.close()
-    assert not [url for url in fetched if "127.0.0.1:8600" in url or "evil.example" in url]
+    assert not [url for url in fetched if urlparse(url).netloc in ("127.0.0.1:8600", "evil.example")]

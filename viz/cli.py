@@ -113,13 +113,16 @@ def _run(args) -> None:
         check_frames(unfolded)   # one drawing per step: refused before the first is made
         numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
-        if args.gif:
-            Path(args.gif).write_bytes(gif(dots))
-        if args.frames:
-            folder = Path(args.frames)
-            folder.mkdir(parents=True, exist_ok=True)
-            for k, dot in enumerate(dots):
-                (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
+        try:   # a folder given for --gif, a missing parent: the user's to fix, not a bug
+            if args.gif:
+                Path(args.gif).write_bytes(gif(dots))
+            if args.frames:
+                folder = Path(args.frames)
+                folder.mkdir(parents=True, exist_ok=True)
+                for k, dot in enumerate(dots):
+                    (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
+        except OSError as err:
+            raise ParseError(f"cannot write {err.filename}: {err.strerror}") from None
     print(json.dumps(to_json_ready(session), allow_nan=False))
 
 
