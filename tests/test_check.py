@@ -70,6 +70,12 @@ def test_accepted_programs_go_all_the_way(text):
     through_the_pipeline(text)
 
 
+@pytest.mark.parametrize("text", ["input x\nh = tanh(h[t+1])", "input x\nh = tanh(h[t+2]) + x"])
+def test_g_of_t_refuses_a_state_reading_its_future(text):
+    with pytest.raises(ParseError, match="its own past"):   # was KeyError 2, reachable from a shared link
+        g_text(parse(text), "h", 3)
+
+
 def through_the_pipeline(text: str) -> None:
     """parse → unfold (full and elided) → DOT → g(t) → NumPy → torch; ParseError is the only way out."""
     from graphs.backends import run

@@ -45,8 +45,9 @@ def run_sequence(text: str | None, sequence: Sequence, *, weights: bytes | None 
     if text is None:
         raise ParseError("give a recurrence, an architecture or a weights file")
     graph = parse(text)
-    result = run(graph, inputs_for(graph, sequence), backend=backend, params=params, hidden=hidden,
-                 seed=seed, mode=mode, dtype=dtype)
+    with np.errstate(all="ignore"):   # log(-1) and the like: reported with the values (to_json_ready)
+        result = run(graph, inputs_for(graph, sequence), backend=backend, params=params, hidden=hidden,
+                     seed=seed, mode=mode, dtype=dtype)
     return Session(graph, result, sequence.tokens, text)
 
 
