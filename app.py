@@ -8,7 +8,7 @@ import streamlit as st
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
-from graphs.cost import check_frames
+from graphs.cost import TooCostly, check_frames
 from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from viz.api import load, view
@@ -177,7 +177,10 @@ def page() -> None:
     source = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     try:
-        circuit = circuit_dot(source, param_nodes)
+        try:
+            circuit, too_dense = circuit_dot(source, param_nodes), None
+        except TooCostly as err:   # too dense for Graphviz: the other views still work
+            circuit, too_dense = None, err
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
     except ParseError as err:
         st.error(plain(err))
@@ -192,7 +195,11 @@ def page() -> None:
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if view == "Build":
         left, right = st.columns([1, 2])
-        show_svg(left, "Circuit", circuit, f"{arch}-circuit")
+        if circuit is None:
+            left.subheader("Circuit")
+            left.warning(plain(too_dense))
+        else:
+            show_svg(left, "Circuit", circuit, f"{arch}-circuit")
         show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded")
         if state and tau <= MAX_GT_STEPS:
             try:

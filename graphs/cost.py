@@ -14,6 +14,10 @@ from .ir import PER_STEP_KINDS, Graph
 from .parse import ParseError
 
 
+class TooCostly(ParseError):
+    """A valid request refused for what it would cost; the rest of a page can still be shown."""
+
+
 def units(expr: Expr, sizes: dict[str, int], params: dict[str, tuple[int, ...]], found: list[int]) -> int:
     """The unit count of an expression's value; `found` receives the count of every operation inside it."""
     if isinstance(expr, Num):
@@ -64,7 +68,7 @@ def check_run(graph: Graph, shapes, steps: int, batch: int) -> None:
 def check_circuit_drawing(graph: Graph) -> None:
     """Refuse a circuit so densely connected that Graphviz would take minutes to lay it out."""
     if len(graph.edges) > limits.MAX_CIRCUIT_EDGES:
-        raise ParseError(f"this circuit has {len(graph.edges)} connections; Graphviz lays out at most "
+        raise TooCostly(f"this circuit has {len(graph.edges)} connections; Graphviz lays out at most "
                          f"{limits.MAX_CIRCUIT_EDGES} in reasonable time: draw the unfolded view, or "
                          "let each variable read fewer others")
 

@@ -146,3 +146,26 @@ def test_cli_bad_files_exit_2(make, tmp_path, capsys):
 def _written(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_one_hot_text_says_how_many_tokens_fit_and_embedding_takes_more():
+    from graphs.backends.data import from_text
+    words = " ".join(str(i) for i in range(limits.MAX_SIZE))   # 1,024 distinct tokens, and <unk>
+    with pytest.raises(ParseError, match="embed them"):
+        from_text(words)
+    assert from_text(words, embed=16).values.shape == (limits.MAX_SIZE, 16)
+
+
+def test_a_csv_with_a_byte_order_mark_reads():
+    assert from_file("a.csv", "\ufeff1,2\n3,4".encode("utf-8")).values.tolist() == [[1, 2], [3, 4]]
+
+
+def test_the_app_draws_the_unfolded_view_of_a_circuit_too_dense_for_graphviz(graphviz_dot):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60).run()
+    at.text_area(key="source-elman").set_value(DENSE).run()
+    assert not at.exception and not at.error
+    assert any("connections" in w.value for w in at.warning)
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"]

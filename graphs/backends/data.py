@@ -55,6 +55,9 @@ def from_text(text: str, unit: str = "word", embed: int = 0, seed: int = 0) -> S
         raise ParseError(f"the text is longer than {limits.MAX_UPLOAD_BYTES:,} characters")
     sequence = one_hot(tokenize(text, unit))
     if not embed:
+        if len(sequence.vocabulary) > limits.MAX_SIZE:   # one unit a word: past it, the run would refuse the input
+            raise ParseError(f"the text has {len(sequence.vocabulary) - 1:,} distinct tokens; one-hot takes at most "
+                             f"{limits.MAX_SIZE - 1:,}: embed them (--embed 64) or shorten the text")
         return sequence
     if not 1 <= embed <= limits.MAX_SIZE:
         raise ParseError(f"the embedding size must be between 1 and {limits.MAX_SIZE}")
@@ -84,7 +87,7 @@ def from_file(name: str, data: bytes) -> Sequence:
             raise ParseError(f"{name} is not a readable .npy array: {err}") from None
     elif name.lower().endswith(".csv"):
         try:
-            return from_numbers(data.decode("utf-8", errors="strict"))
+            return from_numbers(data.decode("utf-8-sig", errors="strict"))   # a spreadsheet's BOM is not a number
         except UnicodeDecodeError:
             raise ParseError(f"{name} is not UTF-8 text") from None
     else:
