@@ -35,6 +35,7 @@ def _markup(body: str):
 
 
 def _bodies(at) -> set[tuple[str, str]]:
+    assert not [e.value for e in at.error if "Something went wrong" in e.value]   # the app's catch-all
     return {(kind, e.value) for kind in ("error", "warning", "info", "caption", "markdown", "success")
             for e in getattr(at, kind)}
 
