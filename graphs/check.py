@@ -135,6 +135,8 @@ def _check_tree(program: Program, graph: Graph, lines: list[str]) -> None:
     if {r.index for r in refs(tree_eq.expr)} != {LEFT, RIGHT} or any(r.name != state for r in refs(tree_eq.expr)):
         raise where(tree_eq).fail(f"'{state}' combines its two children: read {state}[left] and {state}[right], "
                                   "and nothing else", state)
+    if not refs(leaves[state].expr):   # a leaf per input position: a number or a param alone has no positions
+        raise where(leaves[state]).fail(f"the leaves of '{state}' read the inputs, as in {state}[leaf] = tanh(V @ x)")
     for r in refs(leaves[state].expr):
         if r.name in own or r.index:
             raise where(leaves[state]).fail(f"a leaf reads the inputs at its own position, as in {r.name}", r.name)
