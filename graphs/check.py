@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from . import scc
 from .expr import LEFT, RIGHT, Call, Expr, Num, Param, Ref, refs, walk
 from .ir import Graph
 from .ops import INFIX
@@ -38,6 +39,7 @@ def check(program: Program, graph: Graph, text: str) -> None:
             if first[0] != use:
                 raise where.fail(f"'{name}' is used both as a matrix (left of @, last in f) and as a vector "
                                  f"(line {first[1].line}): use two parameters", name)
+    _check_once_loops(program, graph, lines)
     if graph.tree or any(r.index in (LEFT, RIGHT) for eq in program.equations for r in refs(eq.expr)):
         _check_tree(program, graph, lines)
 
@@ -144,3 +146,17 @@ def _check_tree(program: Program, graph: Graph, lines: list[str]) -> None:
         if eq.name != state and graph.node(eq.name).kind != "once":
             raise where(eq).fail(f"in a tree-structured net, other values are computed once at the root: "
                                  f"read {state}[τ]", eq.name)
+
+
+def _check_once_loops(program: Program, graph: Graph, lines: list[str]) -> None:
+    """A value computed once at the end (h[τ]) needs the whole sequence first: it cannot feed back into it."""
+    own = {eq.name: eq for eq in program.equations if eq.index == ""}
+    links = [(r.name, name) for name, eq in own.items() for r in refs(eq.expr) if r.name in own]
+    once = {n.id for n in graph.kinds("once")}
+    for group in scc.components(list(own), links):
+        looped = len(group) > 1 or (group[0], group[0]) in links
+        if looped and once & set(group):
+            eq = own[sorted(once & set(group), key=list(own).index)[0]]
+            raise _Where(eq, lines[eq.line - 1] if 0 < eq.line <= len(lines) else "").fail(
+                f"'{eq.name}' is computed once at the end, yet what it reads depends on it ({', '.join(group)}): "
+                "break the loop", eq.name)

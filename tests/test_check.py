@@ -42,6 +42,7 @@ REFUSED = [
     ("input x\nparam W\nh[leaf] = x\nh = tanh(W @ concat(h[left], h[right]))\no = h", 5, 1, "computed once"),
     ("input x\nparam W\no = x\nh[leaf] = o\nh = tanh(W @ concat(h[left], h[right]))", 4, 11, "inputs at its own"),
     ("input x\nparam W\nh[leaf] = x\nh = tanh(W @ concat(h[left], h[right], h[t-1]))", 4, 40, "no t-1"),
+    ("input x, y\nparam b\nh = o[τ]\ng = h\no = softmax(b * g[t+1])", 3, 1, "computed once at the end, yet"),
     ("input x\nparam W, c\nh[leaf] = c\nh = tanh(W @ concat(h[left], h[right]))\no = x[τ]", 3, 1, "read the inputs"),
     ("input x\nparam W\nh[leaf] = 0.5\nh = tanh(W @ concat(h[left], h[right]))", 3, 1, "read the inputs"),
     ("input x\nparam W\nh[leaf] = x\nh = tanh(W @ concat(h[left], h[right]))\ng[leaf] = x\n"
