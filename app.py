@@ -8,6 +8,7 @@ import streamlit as st
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
+from graphs.cost import TooCostly, check_frames
 from graphs.gtext import g_text
 from graphs.limits import MAX_GT_STEPS, MAX_STEPS
 from graphs.parse import assumptions
@@ -15,8 +16,9 @@ from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
 from viz.guide import READING, SYNTAX
+from viz.plain import plain
 from viz.render import RenderError, render, render_svg
-from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, query_from_state, state_from_query
+from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query
 
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
@@ -111,7 +113,7 @@ def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, lo
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def circuit_dot(source: str, param_nodes: bool) -> str:
-    return to_dot(load(recurrence=source), param_nodes=param_nodes)
+    return to_dot(view(load(recurrence=source), "circuit"), param_nodes=param_nodes)
 
 
 @st.cache_data(max_entries=64, show_spinner="Unfolding…")
@@ -170,7 +172,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
         svg = svg_of(dot_source)
         page = diagram_page(*drawing)
     except RenderError as err:
-        column.warning(str(err))
+        column.warning(plain(err))
         column.graphviz_chart(dot_source)
         return
     with column:
@@ -183,7 +185,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
             buttons.download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
                                        key=f"{file_name}-png")
         except RenderError as err:
-            column.warning(str(err))
+            column.warning(plain(err))
 
 
 def main() -> None:
@@ -192,7 +194,7 @@ def main() -> None:
     try:
         page()
     except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
-        st.error(f"Something went wrong inside Unfold ({type(err).__name__}): {str(err)[:200]}. "
+        st.error(f"Something went wrong inside Unfold ({type(err).__name__}): {plain(str(err)[:200])}. "
                  "Please report it with the recurrence you used.")
 
 
@@ -202,7 +204,10 @@ def keep_controls() -> None:
     Written back each run so a widget of a page not shown keeps its value when its page comes back.
     """
     first = not st.session_state.get("restored")
-    shared = state_from_query(dict(st.query_params)) if first else {}
+    query = dict(st.query_params) if first else {}
+    shared = state_from_query(query)
+    if ignored(query, shared):
+        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, shared))))
     for key, (default, _) in CONTROLS.items():
         st.session_state[key] = shared.get(key, st.session_state.get(key, default))
     st.session_state["restored"] = True
@@ -231,11 +236,14 @@ def page() -> None:
         st.markdown(SYNTAX)
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     try:
-        circuit = circuit_dot(source, param_nodes)
+        try:
+            circuit, too_dense = circuit_dot(source, param_nodes), None
+        except TooCostly as err:   # too dense for Graphviz: the other views still work
+            circuit, too_dense = None, err
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
         st.session_state["last_good_source"] = source
     except ParseError as err:
-        st.error(f"{err}")
+        st.error(plain(err))
         pointer = point_at(source, err)
         if pointer:
             st.code(pointer, language=None)
@@ -244,25 +252,32 @@ def page() -> None:
         # the last recurrence that parsed stays on screen below the error, so the page keeps its shape
         source = st.session_state["last_good_source"]
         st.caption("Below: the last recurrence that parsed.")
-        circuit = circuit_dot(source, param_nodes)
+        try:
+            circuit = circuit_dot(source, param_nodes)
+        except TooCostly as err:
+            circuit, too_dense = None, err
         unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
     assumed = assumptions(source)
     if assumed:
-        st.caption(f"{assumed} (declare them with `input …` or `param …` to decide otherwise)")
+        st.caption(plain(assumed) + " (declare them with `input …` or `param …` to decide otherwise)")
     st.query_params.from_dict(query_from_state(st.session_state, typed))
     # one page at a time (not st.tabs, which would compute all three on every change)
     view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
     if view == "Build":
         left, right = st.columns([1, 2])
-        show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
+        if circuit is None:
+            left.subheader("Circuit")
+            left.warning(plain(too_dense))
+        else:
+            show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
         show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded",
                  (source, tau, param_nodes, elide, generic, "unfolded"))
         if state and tau <= MAX_GT_STEPS:
             try:
                 st.latex(g_of_t(source, state, tau))
             except ParseError as err:
-                st.caption(f"g(t) not shown: {err}")
+                st.caption(f"g(t) not shown: {plain(err)}")
     elif view == "Run":
         run_page(source, state)
     else:
@@ -305,7 +320,7 @@ def run_page(source: str, state: str) -> None:
     try:
         values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     except ParseError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     scale = None
     if len(tokens) > MAX_ANIMATED_STEPS:
@@ -317,8 +332,12 @@ def run_page(source: str, state: str) -> None:
                    "recurrent edges. Hover a node for its whole vector, a parameter for every edge it acts on.")
         st.iframe(page, height=DIAGRAM_HEIGHT + 60)
         if st.button("Prepare the animation (GIF)", key="make-gif"):
-            dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
-            st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
+            try:   # every frame becomes a picture: refused before the first when there would be too many
+                check_frames(view(load(recurrence=source), "unfolded", len(tokens)))
+                dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
+                st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
+            except ParseError as err:
+                st.error(plain(err))
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
@@ -337,7 +356,7 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
     try:
         plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
     except ParseError as err:
-        st.caption(f"No gradient plot: {err}.")
+        st.caption(f"No gradient plot: {plain(err)}.")
         return
     st.image(plot, width="stretch")
     st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
@@ -400,7 +419,7 @@ def order_matters() -> None:
     try:
         views = order_views(first, second)
     except ParseError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     for column, result in zip((a, b), views["scores"]):
         rnn, bag = result["recurrent"], result["bag_of_words"]
@@ -469,7 +488,7 @@ def character_rnn() -> None:
     try:
         a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
     except ParseError as err:
-        a.error(str(err))
+        a.error(plain(err))
     b.image(loss_curves(model.history), width="stretch")
     found = ({n: (f.state, f.unit, f.correlations) for n, f in find_units(model).items()} if user_model
              else shipped_units())
@@ -512,7 +531,7 @@ def train_on_upload() -> None:
         try:
             st.session_state["user_chars"] = train(text, epochs=epochs, progress=progress)
         except ParseError as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
         st.success("Trained: the samples and colours below now come from your model.")
 

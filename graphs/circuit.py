@@ -4,6 +4,7 @@ from __future__ import annotations
 import graphlib
 
 from . import scc
+from .check import check
 from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref, params, refs, walk
 from .ir import Edge, Graph, Node
 from .ops import LOSSES
@@ -12,7 +13,10 @@ from .parse import Equation, ParseError, Program, read_program
 
 def parse(text: str) -> Graph:
     """The circuit Graph of a recurrence text; ParseError (with line and column) if it is not valid."""
-    return circuit(read_program(text))
+    program = read_program(text)
+    graph = circuit(program)
+    check(program, graph, text)   # what the grammar allows but nothing downstream can compute
+    return graph
 
 
 def circuit(program: Program) -> Graph:

@@ -29,7 +29,7 @@ def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, la
     node = next((n for n in graph.nodes if n.id == state and n.expr is not None), None)
     if node is None:
         raise ParseError(f"'{state}' is not defined by an equation")
-    if graph.tree or any(r.index for r in refs(node.expr)):
+    if graph.tree or any(r.index or (r.name == state and r.shift > 0) for r in refs(node.expr)):   # only the past
         raise ParseError(f"g(t) is written for a state that reads its own past, not for '{state}'")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= limits.MAX_GT_STEPS:
         raise ParseError(f"g(t) is written out for τ from 1 to {limits.MAX_GT_STEPS}")

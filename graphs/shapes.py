@@ -149,6 +149,15 @@ def infer(graph: Graph, input_sizes: dict[str, int], hidden: int = 8) -> Shapes:
 
 def _resolve(solver: _Solver, variables: list[str], hidden: int) -> None:
     """Settle concat sums, then give the default size to the first undecided variable, until done."""
+    _settle(solver, variables, hidden)
+    for total, parts in solver.sums:   # a default may have fixed a sum before its parts: they must still add up
+        known = [solver.known(p) if p != SCALAR else 1 for p in parts]
+        if None not in known and solver.known(total) not in (None, sum(known)):
+            raise ParseError(f"sizes disagree: a concat of {' + '.join(map(str, known))} units is used where "
+                             f"{solver.known(total)} are needed")
+
+
+def _settle(solver: _Solver, variables: list[str], hidden: int) -> None:
     while True:
         progress = True
         while progress:
@@ -157,6 +166,12 @@ def _resolve(solver: _Solver, variables: list[str], hidden: int) -> None:
                 known = [solver.known(p) if p != SCALAR else 1 for p in parts]
                 if None not in known and solver.known(total) is None:
                     solver.set(total, sum(known), "concat")
+                    progress = True
+                elif known.count(None) == 1 and solver.known(total) is not None:
+                    rest = solver.known(total) - sum(k for k in known if k is not None)   # the one part left
+                    if rest < 1:
+                        raise ParseError(f"a concat of {solver.known(total)} units cannot hold its other parts")
+                    solver.set(parts[known.index(None)], rest, "concat")
                     progress = True
         undecided = [v for v in variables if solver.known(v) is None]
         if not undecided:

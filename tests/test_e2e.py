@@ -164,3 +164,23 @@ def test_screenshots_of_every_page(app_url, width, scheme):
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
             page.close()
         browser.close()
+
+
+def test_a_shared_link_cannot_put_a_link_or_an_image_on_the_page(app_url):
+    """The issue's phishing link and tracking image, through the URL, in Chromium: shown as text only."""
+    from urllib.parse import quote, urlparse
+
+    from playwright.sync_api import sync_playwright
+    link = "size [Session-expired](https://evil.example/login) = 3\ninput x\nh = x"
+    image = "input ![x](http://127.0.0.1:8600/p.png)\nh = x"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        fetched = []
+        page.on("request", lambda request: fetched.append(request.url))
+        for text, shown in ((link, "[Session-expired](https://evil.example/login)"), (image, "![x](http")):
+            page.goto(f"{app_url}/?arch={quote('(write your own)')}&recurrence={quote(text)}")
+            page.get_by_text(shown).first.wait_for(timeout=60_000)   # the user's text, literally
+            assert page.locator("a[href*='evil.example'], img[src*='8600']").count() == 0
+        browser.close()
+    assert not [url for url in fetched if urlparse(url).netloc in ("127.0.0.1:8600", "evil.example")]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from graphs import Graph, ParseError, parse
 from graphs.catalog import CATALOG
+from graphs.cost import check_circuit_drawing, check_unfolding
 from graphs.limits import MAX_UPLOAD_BYTES
 from graphs.tree import read_bracketing, unfold_tree
 from graphs.unfold import unfold, window
@@ -37,14 +38,21 @@ def load(arch: str | None = None, recurrence: str | None = None, file: str | Pat
 
 
 def read_bytes(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
-    """A small file's bytes, with a clear error for a missing or huge file."""
+    """A small file's bytes, with a clear error for a missing or huge file.
+
+    At most limit + 1 bytes are read, whatever the file claims: /dev/zero and pipes have no size.
+    """
     path = Path(path)
     try:
-        if path.stat().st_size > limit:
-            raise ParseError(f"{path.name} is larger than {limit:,} bytes")
-        return path.read_bytes()
+        if path.is_dir():
+            raise ParseError(f"{path.name} is a folder, not a file")
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as err:
         raise ParseError(f"cannot read {path}: {err.strerror}") from None
+    if len(data) > limit:
+        raise ParseError(f"{path.name} is larger than {limit:,} bytes")
+    return data
 
 
 def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
@@ -67,9 +75,11 @@ def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bo
     if tree is not None:
         return _tree_view(graph, name, tree, param_nodes)
     if name == "unfolded":
+        check_unfolding(graph, steps, elide)
         return unfold(graph, steps, param_nodes=param_nodes, elide=elide)
     if name == "window":
         return window(graph, param_nodes=param_nodes)
+    check_circuit_drawing(graph)
     return graph
 
 

@@ -7,6 +7,7 @@ import sys
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
+from graphs.cost import check_frames
 from graphs.gtext import g_text
 from graphs.parse import assumptions
 from graphs.tree import read_bracketing
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
     runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
+    runner.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh",
+                        help="an nn.RNN's nonlinearity (its weights file does not record it)")
     runner.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     runner.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                         help="float32 is faster on big batches; float64 makes both backends agree to 1e-9")
@@ -164,7 +167,8 @@ def _run(args) -> None:
     text = _text(args)
     session = run_sequence(text, sequence, weights=weights, backend=args.backend, hidden=args.hidden,
                            seed=args.seed, dtype=args.dtype, steps=args.steps, mode=args.mode,
-                           initial=_initial_states(args.init), tree=bracketing and bracketing.merges)
+                           initial=_initial_states(args.init), tree=bracketing and bracketing.merges,
+                           nonlinearity=args.nonlinearity)
     if text is not None:
         _say_assumed(text)
     if args.gif or args.frames or args.svg_animation:
@@ -172,18 +176,22 @@ def _run(args) -> None:
         from .reel import animated_svg, gif, reel
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree)
-        numbers, tips = node_values(unfolded, session.result.arrays())
-        if args.gif:
-            Path(args.gif).write_bytes(gif(reel(unfolded, numbers, tips)))
-        if args.svg_animation:
-            Path(args.svg_animation).write_text(animated_svg(reel(unfolded, numbers, tips)))
         if args.frames:
-            dots = frames(unfolded, numbers, tips)
-            folder = Path(args.frames)
-            folder.mkdir(parents=True, exist_ok=True)
-            for k, dot in enumerate(dots):
-                (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
-    print(json.dumps(to_json_ready(session)))
+            check_frames(unfolded)   # one drawing per step: refused before the first is made
+        numbers, tips = node_values(unfolded, session.result.arrays())
+        try:   # a folder given for --gif, a missing parent: the user's to fix, not a bug
+            if args.gif:
+                Path(args.gif).write_bytes(gif(reel(unfolded, numbers, tips)))
+            if args.svg_animation:
+                Path(args.svg_animation).write_text(animated_svg(reel(unfolded, numbers, tips)))
+            if args.frames:
+                folder = Path(args.frames)
+                folder.mkdir(parents=True, exist_ok=True)
+                for k, dot in enumerate(frames(unfolded, numbers, tips)):
+                    (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
+        except OSError as err:
+            raise ParseError(f"cannot write {err.filename}: {err.strerror}") from None
+    print(json.dumps(to_json_ready(session), allow_nan=False))
 
 
 def _initial_states(given: list[str]) -> dict:

@@ -6,6 +6,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")   # no display: plots are rendered to files and strings
+matplotlib.rcParams["text.parse_math"] = False   # users' words are labels, never mathtext ("$ happy $" is text)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402

@@ -5,6 +5,8 @@ text back into a value, or None when the text is not a valid value (it is then i
 """
 from __future__ import annotations
 
+import re
+
 from graphs.catalog import CATALOG
 from graphs.limits import MAX_SOURCE_CHARS, MAX_STEPS
 
@@ -21,7 +23,8 @@ def _choice(options):
 
 
 def _integer(low: int, high: int):
-    return lambda text: int(text) if text.isdigit() and low <= int(text) <= high else None
+    # ASCII digits only: "²".isdigit() is True, and int() would read "１２"
+    return lambda text: int(text) if re.fullmatch(r"[0-9]{1,9}", text) and low <= int(text) <= high else None
 
 
 def _flag(text: str):
@@ -69,6 +72,15 @@ def state_from_query(query: dict[str, str]) -> dict:
     if "recurrence" in query and len(query["recurrence"]) <= MAX_SOURCE_CHARS:
         state["recurrence"] = query["recurrence"]
     return state
+
+
+def ignored(query: dict[str, str], state: dict) -> list[str]:
+    """The link's parameters that were given but left out as invalid, to say so on the page.
+
+    >>> ignored({"steps": "①", "arch": "lstm", "utm": "x"}, {"arch": "lstm"})
+    ['steps']
+    """
+    return [k for k in (*CONTROLS, "recurrence") if k in query and k not in state]
 
 
 def query_from_state(state: dict, source: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from .. import limits
+from ..cost import check_run
 from ..ir import Graph
 from ..parse import ParseError
 from ..shapes import Shapes, infer
@@ -76,6 +77,7 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
         batch = 1
     _check_sizes(graph, arrays, steps, batch, hidden)
     shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
+    check_run(graph, shapes, steps, batch)   # inferred sizes counted, before anything is allocated
     for n in graph.kinds("input", "target"):
         if n.id not in arrays:
             arrays[n.id] = ops.zeros(steps, batch, shapes.sizes[n.id])
@@ -106,10 +108,6 @@ def _check_sizes(graph: Graph, arrays: dict, steps: int, batch: int, hidden: int
         raise ParseError(f"batch of {batch} is more than {limits.MAX_BATCH}")
     if not 1 <= hidden <= limits.MAX_SIZE:
         raise ParseError(f"hidden size must be between 1 and {limits.MAX_SIZE}")
-    floats = steps * batch * max([hidden] + [a.shape[-1] for a in arrays.values()]) * len(graph.nodes)
-    if floats > limits.MAX_RUN_FLOATS:
-        raise ParseError(f"this run would keep about {floats:,} numbers (limit {limits.MAX_RUN_FLOATS:,}): "
-                         "use a shorter sequence, a smaller batch or fewer units")
 
 
 def _checked_initial(graph: Graph, initial: dict, shapes: Shapes) -> dict:

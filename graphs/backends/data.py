@@ -61,6 +61,9 @@ def from_text(text: str, unit: str = "word", embed: int = 0, seed: int = 0) -> S
         raise ParseError(f"the text is longer than {limits.MAX_UPLOAD_BYTES:,} characters")
     sequence = one_hot(tokenize(text, unit))
     if not embed:
+        if len(sequence.vocabulary) > limits.MAX_SIZE:   # one unit a word: past it, the run would refuse the input
+            raise ParseError(f"the text has {len(sequence.vocabulary) - 1:,} distinct tokens; one-hot takes at most "
+                             f"{limits.MAX_SIZE - 1:,}: embed them (--embed 64) or shorten the text")
         return sequence
     if not 1 <= embed <= limits.MAX_SIZE:
         raise ParseError(f"the embedding size must be between 1 and {limits.MAX_SIZE}")
@@ -83,18 +86,37 @@ def from_file(name: str, data: bytes) -> Sequence:
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"{name} is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
     if name.lower().endswith(".npy"):
+        _check_npy_header(name, data)
         try:
             values = np.load(io.BytesIO(data), allow_pickle=False)   # never unpickle a user's file
         except (ValueError, OSError, EOFError) as err:
             raise ParseError(f"{name} is not a readable .npy array: {err}") from None
     elif name.lower().endswith(".csv"):
         try:
-            return from_numbers(data.decode("utf-8", errors="strict"))
+            return from_numbers(data.decode("utf-8-sig", errors="strict"))   # a spreadsheet's BOM is not a number
         except UnicodeDecodeError:
             raise ParseError(f"{name} is not UTF-8 text") from None
     else:
         raise ParseError(f"{name}: upload a .npy or .csv file of shape (T, units)")
     return _checked(values)
+
+
+def _check_npy_header(name: str, data: bytes) -> None:
+    """The .npy header's shape and dtype, checked before NumPy allocates what it claims (745 GiB, say)."""
+    from numpy.lib import format as npy
+    buffer = io.BytesIO(data)
+    try:
+        version = npy.read_magic(buffer)
+        shape, _, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(buffer)
+    except (ValueError, OSError, EOFError, SyntaxError) as err:
+        raise ParseError(f"{name} is not a readable .npy array: {str(err)[:100]}") from None
+    if dtype.kind not in "biuf" or len(shape) not in (1, 2) or 0 in shape:
+        raise ParseError(f"{name} holds {dtype} of shape {shape}: a sequence is numbers of shape (T, units)")
+    units = shape[1] if len(shape) == 2 else 1
+    if shape[0] > limits.MAX_SEQUENCE or units > limits.MAX_SIZE:
+        raise ParseError(f"{name} has shape {shape}: at most {limits.MAX_SEQUENCE:,} steps of {limits.MAX_SIZE} units")
+    if shape[0] * units * dtype.itemsize > len(data) - buffer.tell():
+        raise ParseError(f"{name} claims shape {shape} but holds fewer numbers: the file is cut short")
 
 
 def _checked(values) -> Sequence:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import graphlib
 
 from .. import scc
-from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs
+from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs, walk
 from ..ir import Graph
 from ..tree import balanced
 from .plan import COLS, PASSES, plan_loop
@@ -239,6 +239,17 @@ def _fresh(expr) -> bool:
     return isinstance(expr, Call) and expr.fn not in (COLS, "teacher_forcing")
 
 
+CONSTANT_FOLDED = {"add": float.__add__, "sub": float.__sub__, "mul": float.__mul__, "div": float.__truediv__,
+                   "neg": float.__neg__}
+
+
+def _constant(expr) -> float:
+    """The value of numbers combined by arithmetic (the checker has refused a division by zero)."""
+    if isinstance(expr, Num):
+        return expr.value
+    return CONSTANT_FOLDED[expr.fn](*(_constant(a) for a in expr.args))
+
+
 def _compile(expr, params, ops, mode, reader):
     """The expression as nested closures taking the step t: the tree is walked once, not at every step.
 
@@ -249,8 +260,8 @@ def _compile(expr, params, ops, mode, reader):
     if isinstance(expr, Param):
         value = params[expr.name]
         return lambda t: value
-    if isinstance(expr, Num):
-        number = expr.value
+    if all(isinstance(e, Num) or (isinstance(e, Call) and e.fn in CONSTANT_FOLDED) for e in walk(expr)):
+        number = _constant(expr)   # -1 is neg(1): torch's ops take tensors, so numbers are worked out here
         return lambda t: number
     args = expr.args
     if expr.fn == "teacher_forcing":

@@ -45,13 +45,13 @@ def last_target_step(graph: Graph, steps: int) -> int:
 def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes | None = None,
                  backend: str = "numpy", hidden: int = 8, seed: int = 0, mode: str = "test",
                  dtype: str = "float64", steps: int | None = None, initial: dict | None = None,
-                 tree: tuple | None = None) -> Session:
-    """Run a recurrence text, or the recurrence of torch weights, on a sequence; or, when the
-    recurrence reads no input (an autonomous system), for `steps` steps from its h(0). `tree`: a
-    recursive net's merges (graphs.tree.read_bracketing), balanced if None."""
+                 tree: tuple | None = None, nonlinearity: str = "tanh") -> Session:
+    """Run a recurrence text, or the recurrence of torch weights (an nn.RNN's nonlinearity given), on a
+    sequence; or, when the recurrence reads no input (an autonomous system), for `steps` steps from its h(0).
+    `tree`: a recursive net's merges (graphs.tree.read_bracketing), balanced if None."""
     params = None
     if weights is not None:
-        converted = convert(load_state_dict(weights))
+        converted = convert(load_state_dict(weights), nonlinearity)
         text, params = converted.text, converted.params
     if text is None:
         raise ParseError("give a recurrence, an architecture or a weights file")
@@ -67,14 +67,24 @@ def run_sequence(text: str | None, sequence: Sequence | None, *, weights: bytes 
         feeds, tokens = {}, tuple(str(t) for t in range(1, steps + 1))
     else:
         feeds, tokens = inputs_for(graph, sequence), sequence.tokens
-    result = run(graph, feeds, backend=backend, params=params, hidden=hidden, seed=seed, mode=mode, dtype=dtype,
-                 steps=steps if sequence is None else None, initial=initial, tree=tree)
+    with np.errstate(all="ignore"):   # log(-1) and the like: reported with the values (to_json_ready)
+        result = run(graph, feeds, backend=backend, params=params, hidden=hidden, seed=seed, mode=mode,
+                     dtype=dtype, steps=steps if sequence is None else None, initial=initial, tree=tree)
     return Session(graph, result, tokens, text)
 
 
 def to_json_ready(session: Session, sample: int = 0) -> dict:
     """Plain lists: each variable's per-step vectors (or its one vector if computed once), and the tokens."""
-    values = {}
+    values, broken = {}, []
     for name, array in session.result.arrays().items():
-        values[name] = array[sample].tolist() if array.ndim == 2 else array[:, sample].tolist()
-    return {"tokens": list(session.tokens), "values": values}
+        array = array[sample] if array.ndim == 2 else array[:, sample]
+        finite = np.isfinite(array)
+        if not finite.all():   # JSON has no NaN or Infinity: such a value becomes null, and is named
+            broken.append(name)
+            array = np.where(finite, array, None)
+        values[name] = array.tolist()
+    ready = {"tokens": list(session.tokens), "values": values}
+    if broken:
+        ready["non_finite"] = f"{', '.join(broken)} reached NaN or ±infinity (shown as null): " \
+                              "check for log of numbers ≤ 0, division by zero or overflow"
+    return ready

@@ -5,6 +5,7 @@ The recurrence is written in the language itself, so it is drawn, run and animat
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,16 @@ class Converted:
     outputs: tuple[str, ...]       # the states torch's output concatenates (last layer, each direction)
 
 
+KEY = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d)(_reverse)?")
+NONLINEARITIES = ("tanh", "relu")   # nn.RNN's choice; a state_dict does not record it, so the user says it
+
+
 def load_state_dict(data: bytes) -> dict:
-    """Tensors from a torch.save(state_dict) file, read with weights_only=True (no code runs)."""
+    """Tensors from a torch.save(state_dict) file, read with weights_only=True (no code runs).
+
+    Each tensor's layout, dtype and shape are checked before any copy is made: a tiny file can hold an
+    expanded 40000×40000 view whose copy would take 12.8 GB.
+    """
     import torch
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the weights file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
@@ -36,60 +45,106 @@ def load_state_dict(data: bytes) -> dict:
                          "save one with torch.save(module.state_dict(), path)") from None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ParseError("the file must hold a state_dict: a dict of tensors from module.state_dict()")
-    return {str(k): v.detach().to(torch.float64).numpy() for k, v in state.items()}
+    for key, tensor in state.items():
+        _check_tensor(str(key)[:40], tensor)
+    arrays = {str(k): v.detach().to(torch.float64).numpy() for k, v in state.items()}
+    for key, array in arrays.items():
+        if not np.isfinite(array).all():
+            raise ParseError(f"{key[:40]} holds NaN or infinite weights")
+    return arrays
+
+
+def _check_tensor(key: str, tensor) -> None:
+    """A dense, real, 1-D or 2-D tensor of a size a recurrence can have, checked from its metadata only."""
+    import torch
+    if tensor.layout != torch.strided or tensor.is_meta or tensor.is_quantized:
+        raise ParseError(f"{key} is not a plain dense tensor ({tensor.layout}, {tensor.device.type})")
+    if not tensor.is_floating_point():
+        raise ParseError(f"{key} holds {tensor.dtype}, not floating-point weights")
+    most = limits.MAX_SIZE * max(GATES)   # an LSTM's four gates of the largest hidden size
+    if tensor.dim() not in (1, 2) or not all(1 <= n <= most for n in tensor.shape):
+        raise ParseError(f"{key} has shape {tuple(tensor.shape)}: weights are 1-D or 2-D, "
+                         f"each side from 1 to {most:,}")
 
 
 def convert(state: dict, nonlinearity: str = "tanh") -> Converted:
-    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM with these weights."""
+    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM with these weights.
+
+    Every tensor's shape is checked against the architecture: a matrix with extra rows is refused, not cut.
+    """
+    if nonlinearity not in NONLINEARITIES:
+        raise ParseError(f"the nonlinearity of an nn.RNN is tanh or relu, not '{str(nonlinearity)[:20]}'")
     if "weight_hh_l0" not in state or "weight_ih_l0" not in state:
         raise ParseError("expected the weights of nn.RNN, nn.GRU or nn.LSTM (weight_ih_l0, weight_hh_l0, …)")
+    for key in state:
+        if not KEY.fullmatch(key):
+            raise ParseError(f"'{key[:40]}' is not a weight of nn.RNN, nn.GRU or nn.LSTM")
+    if state["weight_hh_l0"].ndim != 2:
+        raise ParseError(f"weight_hh_l0 has shape {state['weight_hh_l0'].shape}: not an RNN, GRU or LSTM")
     rows, hidden = state["weight_hh_l0"].shape
     if rows % hidden or rows // hidden not in GATES:
         raise ParseError(f"weight_hh_l0 has shape {state['weight_hh_l0'].shape}: not an RNN, GRU or LSTM")
     kind = GATES[rows // hidden]
-    layers = 1 + max(int(k.split("_l")[-1].split("_")[0]) for k in state if k.startswith("weight_hh_l"))
+    if kind != "rnn" and nonlinearity != "tanh":
+        raise ParseError(f"an nn.{kind.upper()} has no choice of nonlinearity; only nn.RNN takes relu")
+    layers = 1 + max(int(KEY.fullmatch(k).group(2)) for k in state)
     directions = ["", "_r"] if "weight_hh_l0_reverse" in state else [""]
+    bias = "bias_ih_l0" in state
+    inputs_size = state["weight_ih_l0"].shape[-1]
     lines, params, inputs = [], {}, "x"
     for layer in range(layers):
         for d in directions:
             suffix = f"{layer}{d}"
             key = f"_l{layer}{'_reverse' if d else ''}"
-            lines += _cell(kind, suffix, inputs, "t+1" if d else "t-1", nonlinearity)
-            params.update(_split(kind, state, key, suffix, hidden))
+            lines += _cell(kind, suffix, inputs, "t+1" if d else "t-1", nonlinearity, bias)
+            width = inputs_size if layer == 0 else hidden * len(directions)
+            params.update(_split(kind, state, key, suffix, hidden, width, bias))
         names = [f"h{layer}{d}" for d in directions]
         inputs = names[0] if len(names) == 1 else f"concat({', '.join(names)})"
+    expected = {f"{p}_l{layer}{'_reverse' if d else ''}" for layer in range(layers) for d in directions
+                for p in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if bias else ())}
+    extra = sorted(set(state) - expected)
+    if extra:
+        raise ParseError(f"{extra[0][:40]} does not belong to a {layers}-layer {kind.upper()} "
+                         f"{'with' if bias else 'without'} biases")
     sizes = [f"size h{layer}{d} = {hidden}" for layer in range(layers) for d in directions]
     text = "\n".join(["input x", "param " + ", ".join(params), *sizes, *lines])
     return Converted(kind, text, params, tuple(f"h{layers - 1}{d}" for d in directions))
 
 
-def _cell(kind: str, s: str, inputs: str, past: str, nonlinearity: str) -> list[str]:
+def _cell(kind: str, s: str, inputs: str, past: str, nonlinearity: str, bias: bool) -> list[str]:
     """Equations of one layer and direction; names end in the layer number (and _r for reverse)."""
+    def b(name: str) -> str:
+        return f" + {name}" if bias else ""
     if kind == "rnn":
-        return [f"h{s} = {nonlinearity}(Wi{s} @ {inputs} + bi{s} + Wh{s} @ h{s}[{past}] + bh{s})"]
+        return [f"h{s} = {nonlinearity}(Wi{s} @ {inputs}{b(f'bi{s}')} + Wh{s} @ h{s}[{past}]{b(f'bh{s}')})"]
 
     def gate(g: str, fn: str) -> str:
-        return f"{g}{s} = {fn}(Wi{g}{s} @ {inputs} + bi{g}{s} + Wh{g}{s} @ h{s}[{past}] + bh{g}{s})"
+        return f"{g}{s} = {fn}(Wi{g}{s} @ {inputs}{b(f'bi{g}{s}')} + Wh{g}{s} @ h{s}[{past}]{b(f'bh{g}{s}')})"
     if kind == "gru":
         return [gate("r", "sigmoid"), gate("z", "sigmoid"),
-                f"n{s} = tanh(Win{s} @ {inputs} + bin{s} + r{s} * (Whn{s} @ h{s}[{past}] + bhn{s}))",
+                f"n{s} = tanh(Win{s} @ {inputs}{b(f'bin{s}')} + r{s} * (Whn{s} @ h{s}[{past}]{b(f'bhn{s}')}))",
                 f"h{s} = (1 - z{s}) * n{s} + z{s} * h{s}[{past}]"]
     return [gate("i", "sigmoid"), gate("f", "sigmoid"), gate("g", "tanh"), gate("o", "sigmoid"),
             f"c{s} = f{s} * c{s}[{past}] + i{s} * g{s}", f"h{s} = o{s} * tanh(c{s})"]
 
 
-def _split(kind: str, state: dict, key: str, s: str, hidden: int) -> dict:
+def _split(kind: str, state: dict, key: str, s: str, hidden: int, width: int, bias: bool) -> dict:
     """torch stacks the gates' rows in one matrix; the language names each gate's own."""
-    try:
-        parts = {p: state[f"{p}{key}"] for p in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-    except KeyError as err:
-        raise ParseError(f"the weights lack {err.args[0]}: is this an RNN saved with bias=False?") from None
+    gates = len(GATE_NAMES[kind])
+    shapes = {"weight_ih": (gates * hidden, width), "weight_hh": (gates * hidden, hidden)}
+    if bias:
+        shapes.update(bias_ih=(gates * hidden,), bias_hh=(gates * hidden,))
+    for long, shape in shapes.items():
+        if f"{long}{key}" not in state:
+            raise ParseError(f"the weights lack {long}{key}")
+        if tuple(state[f"{long}{key}"].shape) != shape:
+            raise ParseError(f"{long}{key} has shape {tuple(state[f'{long}{key}'].shape)}; "
+                             f"a {kind.upper()} of {hidden} units needs {shape}")
     params = {}
     for k, g in enumerate(GATE_NAMES[kind]):
         rows = slice(k * hidden, (k + 1) * hidden)
         for short, long in (("Wi", "weight_ih"), ("Wh", "weight_hh"), ("bi", "bias_ih"), ("bh", "bias_hh")):
-            value = np.asarray(parts[long][rows])
-            if value.shape[0] != hidden:
-                raise ParseError(f"{long}{key} has {parts[long].shape[0]} rows, expected {len(GATE_NAMES[kind]) * hidden}")
-            params[f"{short}{g}{s}"] = value
+            if long in shapes:
+                params[f"{short}{g}{s}"] = np.asarray(state[f"{long}{key}"][rows])
     return params

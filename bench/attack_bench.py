@@ -1,0 +1,99 @@
+"""Replay issue 15's costly inputs through the CLI, one fresh process each: exit code, seconds, peak memory.
+
+    python bench/attack_bench.py [--only NAME ...]
+
+Each case used to take seconds to minutes and gigabytes (the issue's figures); the cost model should now
+refuse it (exit 2) in about the time it takes to start Python and parse, and without allocating.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NESTED = "input x\nsize x = 16\n" + "\n".join(
+    f"{b} = concat({', '.join([a] * 8)})" for a, b in [("x", "h1"), ("h1", "h2"), ("h2", "h3"), ("h3", "h4")])
+PARAMS = "input x\nsize x = 1024\nsize h = 1024\nparam " + ",".join(f"W{k}" for k in range(19)) + \
+    "\nh = tanh(" + "+".join(f"W{k}@x" for k in range(19)) + ")"   # a sum nests one level a term: 40 at most
+DENSE = "input x\n" + "\n".join(f"v{i} = tanh(" + " + ".join(f"v{j}[t-1]" for j in range(12)) + " + x)"
+                                for i in range(12))
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """The hostile files: an expanded 40000×40000 weight, a .npy header claiming (10⁸, 1000)."""
+    import numpy as np
+    import torch
+    weights = folder / "expanded.pt"
+    torch.save({"weight_ih_l0": torch.zeros(4, 3), "weight_hh_l0": torch.zeros(1).expand(40_000, 40_000)}, weights)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**8, 1000)})
+    npy = folder / "huge.npy"
+    npy.write_bytes(header.getvalue())
+    return {"weights": str(weights), "npy": str(npy), "out": str(folder)}
+
+
+def cases(files: dict[str, str]) -> dict[str, list[str]]:
+    out = files["out"]
+    return {
+        "nested concat run": ["run", "--recurrence", NESTED, "--numbers", ", ".join(["1"] * 16)],
+        "19 params 1024x1024": ["run", "--file", _written(out, "params.txt", PARAMS), "--numbers",
+                                ", ".join(["1"] * 1024)],
+        "dense circuit export": ["export", "--recurrence", DENSE, "-o", f"{out}/dense.svg"],
+        "tree tau=1e5 elided": ["export", "--arch", "recursive", "--view", "unfolded", "--steps", "100000",
+                                "--elide", "-o", f"{out}/tree.svg"],
+        "gif 60 words": ["run", "--arch", "elman", "--text", " ".join(["word"] * 60), "--gif", f"{out}/a.gif"],
+        "frames 500 words": ["run", "--arch", "elman", "--text", " ".join(["word"] * 500), "--frames", f"{out}/f"],
+        "expanded weights": ["run", "--weights", files["weights"], "--numbers", "1, 2, 3"],
+        ".npy header (1e8, 1000)": ["run", "--arch", "elman", "--sequence-file", files["npy"]],
+        "--file /dev/zero": ["export", "--file", "/dev/zero", "-o", f"{out}/z.svg"],
+    }
+
+
+def _written(folder: str, name: str, text: str) -> str:
+    path = Path(folder) / name
+    path.write_text(text)
+    return str(path)
+
+
+# the child reports its own peak memory (VmHWM, reset at exec; ru_maxrss would carry the parent's over)
+CHILD = """import re, sys
+from viz.cli import main
+code = main(sys.argv[1:])
+peak = re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)
+print(f"peak {int(peak) // 1024} MB", file=sys.stderr)
+sys.exit(code)"""
+
+
+def measure(args: list[str]) -> tuple[int, float, str, str]:
+    """(exit code, seconds, the child's peak memory, first line of stderr)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    seconds = time.perf_counter() - start
+    lines = done.stderr.strip().splitlines() or [""]
+    peak = lines[-1] if lines[-1].startswith("peak ") else "peak ?"
+    return done.returncode, seconds, peak, lines[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="names of cases to run")
+    options = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, args in cases(_files(Path(folder))).items():
+            if options.only and name not in options.only:
+                continue
+            code, seconds, peak, message = measure(args)
+            print(f"{name:<25} exit {code:<3} {seconds:6.2f} s  {peak:>12}  {message[:100]}")
+
+
+if __name__ == "__main__":
+    main()
