@@ -431,7 +431,8 @@ def order_matters() -> None:
     if sorted(words(first)) == sorted(words(second)) and first != second:
         st.info("Same words, other order: the bag-of-words scores are equal by construction.")
     parted, flipped = views["steps"]
-    st.markdown("**Step by step.** " + (f"The hidden states part at step {parted}" if parted else
+    st.subheader("Step by step", divider=False)   # a heading of its own: the sentence below carries numbers only
+    st.text((f"The hidden states part at step {parted}" if parted else
                                          "The hidden states never part") + "; " +
                 (f"the verdicts part for good at step {flipped}." if flipped else
                  "the verdicts do not end apart (or the sentences differ in length)."))

@@ -11,7 +11,7 @@ import math
 import re
 
 from . import scc
-from .expr import LEFT, RIGHT, Call, Expr, Num, Param, Ref, refs, walk
+from .expr import LEFT, RIGHT, Call, Expr, Num, Param, refs, walk
 from .ir import Graph
 from .ops import INFIX
 from .parse import Equation, ParseError, Program

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from . import limits
-from .expr import Call, Expr, Num, Param, Ref
+from .expr import Expr, Num, Param, Ref
 from .ir import PER_STEP_KINDS, Graph
 from .parse import ParseError
 

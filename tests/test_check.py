@@ -37,7 +37,7 @@ REFUSED = [
     ("input x, y\nh = teacher_forcing(1, x)", 2, 5, "teacher_forcing"),
     ("input x\nparam W\nh = f(0.5, x, W)", 3, 5, "f(inputs"),
     ("input x\nparam W\nh = tanh(W @ x) + W", 3, 10, "both as a matrix"),
-    ("input x\nparam W\nh = W @ x\no = h * W", 4, 9, "(line 3)"),
+    ("input x\nparam w\nh = w @ x\no = h * w", 4, 9, "(line 3)"),   # lower case: a capital is refused sooner
     ("input x\nparam W\nh = tanh(h[t-1] @ x)", 3, 17, "left of @"),
     ("input x\nparam W\nh[leaf] = x\nh = tanh(W @ concat(h[left], h[right]))\no = h", 5, 1, "computed once"),
     ("input x\nparam W\no = x\nh[leaf] = o\nh = tanh(W @ concat(h[left], h[right]))", 4, 11, "inputs at its own"),

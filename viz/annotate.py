@@ -38,10 +38,10 @@ def annotate(svg: str, graph: Graph) -> str:
         if kind == "edge":
             raw_src, _, raw_dst = title.partition(ARROW)
             src, dst = ends.get(raw_src, (raw_src, raw_src))[0], ends.get(raw_dst, (raw_dst, raw_dst))[1]
-            if raw_src.startswith("delay:"):     # square → reader: that one loop
-                acting = params.get(("delay", src, dst, int(raw_src.rsplit(":", 1)[1])), set())
-            elif raw_dst.startswith("delay:"):   # state → square: every loop through the square
+            if raw_dst.startswith("delay:"):     # state → square, square → next square: every loop through it
                 acting = _square_params(raw_dst, params)
+            elif raw_src.startswith("delay:"):   # square → reader: that one loop
+                acting = params.get(("delay", src, dst, int(raw_src.rsplit(":", 1)[1])), set())
             else:
                 acting = params.get((src, dst), set())
             data = {"src": src, "dst": dst, "params": acting}
@@ -62,13 +62,15 @@ def annotate(svg: str, graph: Graph) -> str:
 
 
 def _square_params(square: str, params: dict) -> set[str]:
-    """The parameters of the loops through a circuit's delay square, `delay:src:dst:k` or `delay:src:k`."""
+    """The parameters of the loops through a circuit's delay square, `delay:src:dst:k` or `delay:src:k`
+    (the k-th of a chain)."""
     parts = square.split(":")   # names hold no ':'
     src, delay = parts[1], int(parts[-1])
     if len(parts) == 4:   # one square per delayed edge
         return params.get(("delay", src, parts[2], delay), set())
-    # one square per state and delay, shared by every reader of that past
-    return set().union(*(v for k, v in params.items() if k[:2] == ("delay", src) and k[3] == delay))
+    # squares chained one per step of delay (h → ■ → ■): the k-th carries every loop at least k steps long
+    return set().union(*(v for k, v in params.items() if k[:2] == ("delay", src) and k[3] * delay > 0
+                         and abs(k[3]) >= abs(delay)))
 
 
 def _ends(svg: str) -> dict[str, tuple[str, str]]:
@@ -86,7 +88,12 @@ def _ends(svg: str) -> dict[str, tuple[str, str]]:
             ins[dst] = src
         if src.startswith(("bend:", "delay:")):
             outs.setdefault(src, set()).add(dst)
-    return {point: (ins.get(point, point), next(iter(outs[point])) if len(outs.get(point, ())) == 1 else point)
+    def origin(point: str) -> str:   # what feeds the point, through a chain of squares back to the state
+        source = ins.get(point, point)
+        while source.startswith("delay:") and source in ins:
+            source = ins[source]
+        return source
+    return {point: (origin(point), next(iter(outs[point])) if len(outs.get(point, ())) == 1 else point)
             for point in ins.keys() | outs.keys()}
 
 

@@ -176,8 +176,8 @@ def _run(args) -> None:
         from .reel import animated_svg, gif, reel
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree)
-        if args.frames:
-            check_frames(unfolded)   # one drawing per step: refused before the first is made
+        if args.frames or args.gif:
+            check_frames(unfolded)   # a picture per step: refused before the first is made
         numbers, tips = node_values(unfolded, session.result.arrays())
         try:   # a folder given for --gif, a missing parent: the user's to fix, not a bug
             if args.gif:

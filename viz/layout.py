@@ -130,7 +130,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
     cell = set(shape.cell)
     for v in sorted(shape.kind, key=lambda v: (v not in cell, v in shape.rails or v in shape.back_rails)):
         rows.setdefault(shape.row[v], []).append(v)
-    width = max(len([v for v in row if v not in shape.below]) for row in rows.values())
+    width = max((len([v for v in row if v not in shape.below]) for row in rows.values()), default=1)
     sources: dict[str, list[str]] = {v: [] for v in shape.kind}
     readers: dict[str, list[str]] = {v: [] for v in shape.kind}
     for s, d in sorted(shape.within):
@@ -184,7 +184,8 @@ def _once_places(graph: Graph, shape: Structure, once: list, column_x: dict, slo
     if not once:
         return fixed
     readers_of_once = any(shape.phase.values())
-    last = max(column_x)
+    last = max(column_x, default=0)   # none when nothing is drawn per step (h = x[τ] alone)
+    column_x = {last: 0.0, **column_x}
     depth: dict[str, int] = {}
     for n in once:   # graph order follows the equations: a once value's sources come before it
         made_of = [v for v in shape.once_readers.get(n.name, ()) if v in shape.kind]
