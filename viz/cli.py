@@ -1,20 +1,32 @@
-"""`python -m viz …`: list the catalog, export a view, write g(t). One-line errors, distinct exit codes."""
+"""`unfold …` (or `python -m viz …`): list, export, gt, run, explain, app. One-line errors, distinct exit codes."""
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+from importlib.util import find_spec
+from pathlib import Path
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
 
-from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
-from .render import RenderError
+from .api import VIEWS, Diagram, check_output_path, load, load_text, read_bytes, read_text_file, view
+from .errors import UsageError
+from .render import FORMATS, RenderError
 
 USER_ERROR = 2       # the input needs fixing (also argparse's own code)
 MISSING_TOOL = 3     # Graphviz is missing or failed
 INTERNAL_ERROR = 70  # a bug in Unfold
+EXTRAS = {"torch": "torch", "streamlit": "app"}   # optional module → the extra that installs it
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (and its code, 2) like every other user mistake."""
+
+    def error(self, message: str):
+        self.exit(USER_ERROR, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -40,13 +52,15 @@ def _graph(args: argparse.Namespace):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m viz", description="Unfold: draw and run recurrences.")
+    from unfold import __version__
+    parser = Parser(prog="unfold", description="Unfold: draw and run recurrences.")
+    parser.add_argument("--version", action="version", version=f"unfold {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="the catalog of architectures")
     export = commands.add_parser("export", help="draw a view to .svg, .png, .pdf or .dot")
     _source_arguments(export)
     export.add_argument("--view", choices=VIEWS, default="circuit")
-    export.add_argument("--steps", type=int, default=4, help="τ for the unfolded view")
+    export.add_argument("--steps", type=int, help="τ for the unfolded view (default 4)")
     export.add_argument("--elide", action="store_true", help="draw the first and last steps with … between")
     export.add_argument("--param-nodes", action="store_true", help="draw each parameter as one shared node")
     export.add_argument("-o", "--output", required=True)
@@ -76,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
     explain.add_argument("sentences", nargs="+")
     explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    app = commands.add_parser("app", help="start the app in the browser (options after `--` go to Streamlit)")
+    app.add_argument("streamlit_options", nargs="*", help="e.g. -- --server.port 8600")
     return parser
 
 
@@ -93,6 +109,12 @@ def _run(args) -> None:
 
     from graphs.backends import data
     from graphs.backends.session import run_sequence, to_json_ready
+    if args.gif:
+        check_output_path(args.gif, ("gif",))
+    if args.frames and Path(args.frames).exists() and not Path(args.frames).is_dir():
+        raise UsageError(f"--frames {args.frames}: a file is in the way of that folder")
+    if args.numbers is not None and (args.split != "word" or args.embed):
+        raise UsageError("--split and --embed apply to --text, not to --numbers")
     if args.text is not None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
@@ -125,7 +147,11 @@ def _list(args) -> None:
 
 
 def _export(args) -> None:
-    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide)
+    check_output_path(args.output, FORMATS)   # before any work: a wrong name fails at once
+    if args.view != "unfolded" and (args.steps is not None or args.elide):
+        raise UsageError(f"--steps and --elide apply to --view unfolded, not to --view {args.view}")
+    steps = 4 if args.steps is None else args.steps
+    graph = view(_graph(args), args.view, steps, param_nodes=args.param_nodes, elide=args.elide)
     path = Diagram(graph, param_nodes=args.param_nodes).save(args.output)
     print(f"wrote {path}")
 
@@ -134,19 +160,38 @@ def _gt(args) -> None:
     graph = _graph(args)
     state = args.state or (CATALOG[args.arch].state if args.arch else "") or next(
         (n.id for n in graph.nodes if n.kind == "state"), "")
+    if not state:
+        raise UsageError("this recurrence has no state (nothing like h[t-1]), so there is no g(t) to write")
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain}
+def _app(args) -> int:
+    if find_spec("streamlit") is None:
+        raise ModuleNotFoundError("No module named 'streamlit'", name="streamlit")
+    import unfold
+    script = Path(unfold.__file__).parent / "app.py"   # the repository's app.py (a copy of it, once installed)
+    try:
+        return subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), *args.streamlit_options])
+    except KeyboardInterrupt:   # Ctrl-C stops Streamlit too; that is how one leaves the app
+        return 0
+
+
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "app": _app}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit code says whose fault a failure is."""
     args = build_parser().parse_args(argv)
     try:
-        COMMANDS[args.command](args)
-    except ParseError as err:
+        return COMMANDS[args.command](args) or 0
+    except (ParseError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return USER_ERROR
+    except ModuleNotFoundError as err:
+        if err.name not in EXTRAS:
+            return _internal(err)
+        print(f"error: this needs {err.name}, which is not installed: pip install 'unfold[{EXTRAS[err.name]}]' "
+              "(bash setup.sh installs everything)", file=sys.stderr)
         return USER_ERROR
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -155,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # so Python's exit flush stays quiet
         return 0
     except Exception as err:  # noqa: BLE001 - one line, not a traceback, even for our own bugs
-        print(f"internal error ({type(err).__name__}): {err}; please report it", file=sys.stderr)
-        return INTERNAL_ERROR
-    return 0
+        return _internal(err)
+
+
+def _internal(err: Exception) -> int:
+    print(f"internal error ({type(err).__name__}): {err}; please report it", file=sys.stderr)
+    return INTERNAL_ERROR
