@@ -48,8 +48,8 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
 @st.cache_data(max_entries=16, show_spinner=False)
 def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
                   upload: tuple | None = None) -> str:
-    from viz.plots import gradient_norms
-    return gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state, upload))
+    from viz.plots import gradient_norms, to_svg
+    return to_svg(gradient_norms(gradient_curves(source, text, split, hidden, seed, loss, state, upload)))
 
 
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
@@ -94,10 +94,10 @@ def png_of(dot_source: str) -> bytes:
 @st.cache_data(max_entries=32, show_spinner=False)
 def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = ()) -> str:
     """A cached plot: the heatmap of states, or the chosen units' lines."""
-    from viz.plots import heatmap, unit_lines
+    from viz.plots import heatmap, to_svg, unit_lines
     if kind == "heatmap":
-        return heatmap(states, list(tokens), title=units[0] if units else "h(t)")
-    return unit_lines(states, list(units), list(tokens))
+        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)"))
+    return to_svg(unit_lines(states, list(units), list(tokens)))
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
@@ -260,12 +260,12 @@ def models() -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)
 def order_views(first: str, second: str) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
-    from viz.plots import heatmap, probability_lines, projection
+    from viz.plots import heatmap, probability_lines, projection, to_svg
     model = models()["sentiment"]
     runs = {s: model.trajectory(s) for s in (first, second)}
-    return {"lines": probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()}),
-            "projection": projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()}),
-            "heatmaps": [heatmap(h, tokens, title=s) for s, (tokens, h, _) in runs.items()],
+    return {"lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()})),
+            "projection": to_svg(projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()})),
+            "heatmaps": [to_svg(heatmap(h, tokens, title=s)) for s, (tokens, h, _) in runs.items()],
             "scores": [model.classify(s) for s in (first, second)]}
 
 
@@ -273,7 +273,8 @@ def order_views(first: str, second: str) -> dict:
 def year_plot() -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
     from viz.plots import accuracy_by_position as bars
-    return bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS)
+    from viz.plots import to_svg
+    return to_svg(bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS))
 
 
 def explain_page() -> None:
@@ -332,7 +333,7 @@ def year_anywhere() -> None:
 
 
 def character_rnn() -> None:
-    from viz.plots import loss_curves
+    from viz.plots import loss_curves, to_svg
     from viz.textcolor import coloured_html
     from graphs.explainers.charrnn import default_text, tracking_units
     model = st.session_state.get("user_chars") or models()["chars"]
@@ -347,7 +348,7 @@ def character_rnn() -> None:
         a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
     except ParseError as err:
         a.error(str(err))
-    b.image(loss_curves(model.history), width="stretch")
+    b.image(to_svg(loss_curves(model.history)), width="stretch")
     sample_text = default_text()[2000:3500]
     found = tracking_units(model, sample_text)
     st.caption("Best-matching units: " + "; ".join(f"{k}: unit {u} (|r| = {r:.2f})" for k, (u, r) in found.items()))

@@ -90,8 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
     explain.add_argument("sentences", nargs="+")
     explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
-    app = commands.add_parser("app", help="start the app in the browser (options after `--` go to Streamlit)")
-    app.add_argument("streamlit_options", nargs="*", help="e.g. -- --server.port 8600")
+    commands.add_parser("app", help="start the app in the browser; Streamlit's options follow (--server.port 8600)")
     return parser
 
 
@@ -113,8 +112,8 @@ def _run(args) -> None:
         check_output_path(args.gif, ("gif",))
     if args.frames and Path(args.frames).exists() and not Path(args.frames).is_dir():
         raise UsageError(f"--frames {args.frames}: a file is in the way of that folder")
-    if args.numbers is not None and (args.split != "word" or args.embed):
-        raise UsageError("--split and --embed apply to --text, not to --numbers")
+    if args.text is None and (args.split != "word" or args.embed):
+        raise UsageError("--split and --embed apply to --text only")
     if args.text is not None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
@@ -131,13 +130,16 @@ def _run(args) -> None:
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
         numbers, tips = node_values(unfolded, session.result.arrays())
         dots = frames(unfolded, numbers, tips)
-        if args.gif:
-            Path(args.gif).write_bytes(gif(dots))
-        if args.frames:
-            folder = Path(args.frames)
-            folder.mkdir(parents=True, exist_ok=True)
-            for k, dot in enumerate(dots):
-                (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
+        try:
+            if args.gif:
+                Path(args.gif).write_bytes(gif(dots))
+            if args.frames:
+                folder = Path(args.frames)
+                folder.mkdir(parents=True, exist_ok=True)
+                for k, dot in enumerate(dots):
+                    (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
+        except OSError as err:
+            raise UsageError(f"cannot write {err.filename}: {err.strerror}") from None
     print(json.dumps(to_json_ready(session)))
 
 
@@ -171,7 +173,7 @@ def _app(args) -> int:
     import unfold
     script = Path(unfold.__file__).parent / "app.py"   # the repository's app.py (a copy of it, once installed)
     try:
-        return subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), *args.streamlit_options])
+        return subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), *args.streamlit])
     except KeyboardInterrupt:   # Ctrl-C stops Streamlit too; that is how one leaves the app
         return 0
 
@@ -181,7 +183,11 @@ COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain":
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit code says whose fault a failure is."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "app":   # only the app passes options on (to Streamlit)
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.streamlit = unknown
     try:
         return COMMANDS[args.command](args) or 0
     except (ParseError, UsageError) as err:

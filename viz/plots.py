@@ -1,28 +1,34 @@
-"""Plots as SVG text: the hidden state as a heatmap (units × steps), chosen units over time, ‖∂L/∂h(t)‖."""
+"""Plots as matplotlib Figures: the hidden state as a heatmap (units × steps), chosen units over time, ‖∂L/∂h(t)‖.
+
+Figures are made with matplotlib.figure.Figure, never pyplot: importing this module leaves the user's backend
+and open figures alone, and Jupyter shows a returned Figure like any other. `to_svg(fig)` gives SVG text.
+"""
 from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")   # no display: plots are rendered to files and strings
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 
-def _svg(fig) -> str:
+def to_svg(fig: Figure) -> str:
+    """The figure as SVG text, cropped to what is drawn."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
     return buffer.getvalue()
 
 
-def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h(t)") -> str:
+def _axes(width: float, height: float):
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
+
+
+def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h(t)") -> Figure:
     """Units × steps on a diverging scale, the steps' tokens on the x axis."""
     states = np.asarray(states)
     limit = float(np.abs(states).max()) or 1.0
     steps, units = states.shape
-    fig, ax = plt.subplots(figsize=(min(2 + 0.35 * steps, 18), min(1.5 + 0.22 * units, 10)))
+    fig, ax = _axes(min(2 + 0.35 * steps, 18), min(1.5 + 0.22 * units, 10))
     image = ax.imshow(states.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
     if tokens is not None and steps <= 80:
         ax.set_xticks(range(steps), [str(t)[:12] for t in tokens], rotation=60, ha="right", fontsize=8)
@@ -30,13 +36,13 @@ def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h
     ax.set_ylabel("unit")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, fraction=0.03)
-    return _svg(fig)
+    return fig
 
 
-def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = None) -> str:
+def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = None) -> Figure:
     """Chosen units' values against the step."""
     states = np.asarray(states)
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     for u in units:
         ax.plot(range(1, states.shape[0] + 1), states[:, u], marker=".", label=f"unit {u}")
     if tokens is not None and len(tokens) <= 40:
@@ -44,23 +50,23 @@ def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = 
     ax.axhline(0, color="#999", lw=0.5)
     ax.set_xlabel("step t")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def gradient_norms(curves: dict[str, np.ndarray]) -> str:
+def gradient_norms(curves: dict[str, np.ndarray]) -> Figure:
     """‖∂L/∂h(t)‖ against t on a log scale, one curve per setting (e.g. spectral radius)."""
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     for label, norms in curves.items():
         ax.semilogy(range(1, len(norms) + 1), np.maximum(norms, 1e-300), marker=".", label=label)
     ax.set_xlabel("step t")
     ax.set_ylabel("‖∂L/∂h(t)‖")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> str:
+def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> Figure:
     """P(positive) after each word, one line per sentence, each word written at its point."""
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    fig, ax = _axes(9, 3.2)
     for label, (tokens, p) in series.items():
         steps = range(1, len(p) + 1)
         line, = ax.plot(steps, p, marker="o", label=label)
@@ -72,15 +78,15 @@ def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> str:
     ax.set_xlabel("after word t")
     ax.set_ylabel("P(positive)")
     ax.legend(fontsize=8, loc="lower left")
-    return _svg(fig)
+    return fig
 
 
-def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> str:
+def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> Figure:
     """h(t) of several sentences projected on the two main directions of all their states (PCA)."""
     stacked = np.concatenate([h for _, h in trajectories.values()])
     centre = stacked.mean(axis=0)
     _, _, directions = np.linalg.svd(stacked - centre, full_matrices=False)
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = _axes(6, 4.5)
     for label, (tokens, h) in trajectories.items():
         xy = (h - centre) @ directions[:2].T
         line, = ax.plot(xy[:, 0], xy[:, 1], marker="o", label=label)
@@ -89,12 +95,12 @@ def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> str:
     ax.set_xlabel("first principal direction")
     ax.set_ylabel("second principal direction")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...] = ()) -> str:
+def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...] = ()) -> Figure:
     """Accuracy against the year's position, one bar group per model; trained positions shaded."""
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     width = 0.8 / len(scores)
     for k, (label, values) in enumerate(scores.items()):
         ax.bar(np.arange(1, len(values) + 1) + (k - (len(scores) - 1) / 2) * width, values, width, label=label)
@@ -104,15 +110,15 @@ def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, loc="lower right")
-    return _svg(fig)
+    return fig
 
 
-def loss_curves(history: dict[str, list[float]]) -> str:
+def loss_curves(history: dict[str, list[float]]) -> Figure:
     """Training and validation loss per epoch."""
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig, ax = _axes(6, 3)
     for label, values in history.items():
         ax.plot(range(1, len(values) + 1), values, marker=".", label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (nats per character)")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
