@@ -5,6 +5,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from graphs.backends.data import from_text
+
 NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "unfold.ipynb"
 
 
@@ -31,7 +33,8 @@ def test_the_notebook_runs_and_shows_every_kind_of_output(graphviz_dot, tmp_path
     assert "image/svg+xml" in cells['unfold.diagram(circuit, "unfolded", 3, param_nodes=True)']
     assert cells['unfold.g_text(circuit, "h", 3)']["text/plain"].startswith("'h(3) = f(f(f(h(0), x(1)), x(2))")
     assert cells["type(source).__module__, source.source.splitlines()[0]"]["text/plain"].startswith("('graphviz")
-    assert cells["states.shape"]["text/plain"] == "(9, 6)"
+    steps = len(from_text("I am not sad , I am happy").tokens)   # the notebook's sentence
+    assert cells["states.shape"]["text/plain"] == f"({steps}, 6)"
     heatmap = cells["unfold.plots.heatmap(states, words.tokens)"]
     assert heatmap["image/png"].startswith("iVBORw0KGgo"), json.dumps(list(heatmap))
     assert "<svg" in cells[

@@ -11,6 +11,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 
+class Plot(Figure):
+    """A Figure that Jupyter shows as a PNG even where pyplot, and so its inline backend, was never loaded."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as SVG text, cropped to what is drawn."""
     buffer = io.StringIO()
@@ -19,7 +28,7 @@ def to_svg(fig: Figure) -> str:
 
 
 def _axes(width: float, height: float):
-    fig = Figure(figsize=(width, height))
+    fig = Plot(figsize=(width, height))
     return fig, fig.subplots()
 
 
