@@ -158,6 +158,7 @@ def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, 
         graph, name = load(recurrence=source), "a recurrence"
     else:
         raise UsageError(f"diagram() takes a name, a recurrence text or a Graph, not {type(source).__name__}")
-    name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
+    if not (isinstance(source, Graph) and view_name == "circuit"):   # a Graph is drawn as it is
+        name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
     return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes,
                    name=name)
