@@ -88,3 +88,11 @@ def test_graphviz_source_handover(graphviz_dot):
     source = d.to_graphviz()
     assert isinstance(source, graphviz.Source) and source.source == d.dot
     assert source.pipe(format="svg").lstrip().startswith(b"<?xml")
+
+
+def test_without_torch_the_torch_backend_names_its_extra(monkeypatch):
+    from graphs.backends import run
+    from graphs.backends.data import from_text
+    monkeypatch.setitem(sys.modules, "torch", None)   # what `import torch` meets where torch is not installed
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'unfold\[torch\]'"):
+        run(unfold.parse(ELMAN), {"x": from_text("a b").values}, backend="torch")

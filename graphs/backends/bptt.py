@@ -5,13 +5,13 @@ import numpy as np
 
 from ..ir import Graph
 from ..parse import ParseError
-from . import run
+from . import need_torch, run
 
 
 def gradient_norms(graph: Graph, inputs: dict, params: dict, *, loss: str, state: str,
                    hidden: int = 8, mode: str = "train") -> np.ndarray:
     """‖∂(Σ_t L(t))/∂h(t)‖ for t = 1..τ (summed over the batch), as a NumPy array of length τ."""
-    import torch
+    torch = need_torch()
     traces: dict = {}
     result = run(graph, inputs, backend="torch", params={k: torch.tensor(np.asarray(v), requires_grad=True) for k, v in params.items()},
                  hidden=hidden, mode=mode, traces=traces)

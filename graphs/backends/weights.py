@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import limits
 from ..parse import ParseError
+from . import need_torch
 
 GATES = {1: "rnn", 3: "gru", 4: "lstm"}   # rows of weight_hh are gates × hidden
 GATE_NAMES = {"rnn": [""], "gru": ["r", "z", "n"], "lstm": ["i", "f", "g", "o"]}
@@ -26,7 +27,7 @@ class Converted:
 
 def load_state_dict(data: bytes) -> dict:
     """Tensors from a torch.save(state_dict) file, read with weights_only=True (no code runs)."""
-    import torch
+    torch = need_torch()
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the weights file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
     try:
