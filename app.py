@@ -160,7 +160,7 @@ def page() -> None:
     restore_from_url(names)
     with st.sidebar:
         arch = st.selectbox("Architecture", names, format_func=lambda n: n if n == CUSTOM else
-                            f"{n} (Fig {CATALOG[n].figure})", key="arch")
+                            f"{n} ({CATALOG[n].figure})", key="arch")
         tau = st.slider("τ (steps)", 1, 60, key="steps")
         if st.toggle("A longer sequence (elided view)", key="long"):
             tau = int(st.number_input("τ", 1, MAX_STEPS, 1_000_000, key="big_steps"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Architecture:
     name: str
-    figure: str
+    figure: str   # where the book shows it: a figure (Fig 10.3) or, with no figure of its own, a section (§10.9.2)
     title: str
     text: str
     state: str = "h"   # the state whose g(t) is written out
@@ -18,16 +18,16 @@ def _arch(name: str, figure: str, title: str, text: str, state: str = "h") -> Ar
 
 
 CATALOG = {a.name: a for a in [
-    _arch("dynamical", "10.1", "Autonomous dynamical system s(t) = f(s(t-1); θ)", """
+    _arch("dynamical", "Fig 10.1", "Autonomous dynamical system s(t) = f(s(t-1); θ)", """
 param θ
 s = f(s[t-1], θ)
 """, state="s"),
-    _arch("driven", "10.2", "System driven by an input: h(t) = f(h(t-1), x(t); θ)", """
+    _arch("driven", "Fig 10.2", "System driven by an input: h(t) = f(h(t-1), x(t); θ)", """
 input x
 param W, U, b
 h = tanh(W @ h[t-1] + U @ x + b)
 """),
-    _arch("elman", "10.3", "Hidden-to-hidden RNN with an output and a loss at every step", """
+    _arch("elman", "Fig 10.3", "Hidden-to-hidden RNN with an output and a loss at every step", """
 input x, y
 param W, U, V, b, c
 h = tanh(W @ h[t-1] + U @ x + b)
@@ -35,21 +35,21 @@ o = V @ h + c
 y_hat = softmax(o)
 L = cross_entropy(y_hat, y)
 """),
-    _arch("jordan", "10.4", "Output-to-hidden recurrence: the only loop runs through o", """
+    _arch("jordan", "Fig 10.4", "Output-to-hidden recurrence: the only loop runs through o", """
 input x, y
 param W, U, V, b, c
 h = tanh(W @ o[t-1] + U @ x + b)
 o = V @ h + c
 L = cross_entropy(softmax(o), y)
 """),
-    _arch("single_output", "10.5", "Read the whole sequence, one output at the end", """
+    _arch("single_output", "Fig 10.5", "Read the whole sequence, one output at the end", """
 input x, y
 param W, U, V, b, c
 h = tanh(W @ h[t-1] + U @ x + b)
 o = V @ h[τ] + c
 L = cross_entropy(softmax(o), y[τ])
 """),
-    _arch("teacher_forcing", "10.6", "Teacher forcing: the previous target y(t-1) while training, "
+    _arch("teacher_forcing", "Fig 10.6", "Teacher forcing: the previous target y(t-1) while training, "
           "the previous output at test time", """
 input x, y
 param W, U, V, b, c
@@ -58,7 +58,7 @@ o = V @ h + c
 y_hat = softmax(o)
 L = cross_entropy(y_hat, y)
 """),
-    _arch("bidirectional", "10.11", "Bidirectional RNN: h runs forward, g runs backward in time", """
+    _arch("bidirectional", "Fig 10.11", "Bidirectional RNN: h runs forward, g runs backward in time", """
 input x, y
 param W, U, b, Wg, Ug, bg, V, c
 h = tanh(W @ h[t-1] + U @ x + b)
@@ -66,7 +66,7 @@ g = tanh(Wg @ g[t+1] + Ug @ x + bg)
 o = V @ concat(h, g) + c
 L = cross_entropy(softmax(o), y)
 """),
-    _arch("encoder_decoder", "10.12", "Encoder–decoder: the context C is the encoder's last state "
+    _arch("encoder_decoder", "Fig 10.12", "Encoder–decoder: the context C is the encoder's last state "
           "(here the decoder runs for as many steps as the encoder)", """
 input x, y
 param W, U, b, Ws, Wy, Wc, bs, V, c
@@ -76,7 +76,7 @@ s = tanh(Ws @ s[t-1] + Wy @ y[t-1] + Wc @ C + bs)
 o = V @ s + c
 L = cross_entropy(softmax(o), y)
 """, state="s"),
-    _arch("deep_stacked", "10.13a", "Deep RNN: two recurrent layers stacked", """
+    _arch("deep_stacked", "Fig 10.13a", "Deep RNN: two recurrent layers stacked", """
 input x, y
 param W1, U1, b1, W2, U2, b2, V, c
 h1 = tanh(W1 @ h1[t-1] + U1 @ x + b1)
@@ -84,21 +84,21 @@ h2 = tanh(W2 @ h2[t-1] + U2 @ h1 + b2)
 o = V @ h2 + c
 L = cross_entropy(softmax(o), y)
 """, state="h2"),
-    _arch("deep_transition", "10.13b", "Deep transition: an MLP between h(t-1) and h(t)", """
+    _arch("deep_transition", "Fig 10.13b", "Deep transition: an MLP between h(t-1) and h(t)", """
 input x
 param Wz, bz, W, U, b, V, c
 z = relu(Wz @ h[t-1] + bz)
 h = tanh(W @ z + U @ x + b)
 o = V @ h + c
 """),
-    _arch("deep_skip", "10.13c", "Deep transition with a skip connection from h(t-1)", """
+    _arch("deep_skip", "Fig 10.13c", "Deep transition with a skip connection from h(t-1)", """
 input x
 param Wz, bz, W, Ws, U, b, V, c
 z = relu(Wz @ h[t-1] + bz)
 h = tanh(W @ z + Ws @ h[t-1] + U @ x + b)
 o = V @ h + c
 """),
-    _arch("recursive", "10.14", "Recursive (tree-structured) net over the inputs", """
+    _arch("recursive", "Fig 10.14", "Recursive (tree-structured) net over the inputs", """
 input x, y
 param V, W, b, U, c
 h[leaf] = tanh(V @ x)
@@ -106,7 +106,7 @@ h = tanh(W @ concat(h[left], h[right]) + b)
 o = U @ h[τ] + c
 L = cross_entropy(softmax(o), y[τ])
 """),
-    _arch("lstm", "10.16", "LSTM cell: gated self-loop on the cell state c", """
+    _arch("lstm", "Fig 10.16", "LSTM cell: gated self-loop on the cell state c", """
 input x
 param Wf, bf, Wi, bi, Wg, bg, Wo, bo
 f_t = sigmoid(Wf @ concat(h[t-1], x) + bf)
@@ -116,7 +116,7 @@ c = f_t * c[t-1] + i * g
 o = sigmoid(Wo @ concat(h[t-1], x) + bo)
 h = o * tanh(c)
 """),
-    _arch("gru", "10.10.2", "Gated recurrent unit", """
+    _arch("gru", "§10.10.2", "Gated recurrent unit", """
 input x
 param Wz, Uz, bz, Wr, Ur, br, W, U, b
 z = sigmoid(Wz @ x + Uz @ h[t-1] + bz)
@@ -124,23 +124,23 @@ r = sigmoid(Wr @ x + Ur @ h[t-1] + br)
 n = tanh(W @ x + U @ (r * h[t-1]) + b)
 h = (1 - z) * n + z * h[t-1]
 """),
-    _arch("leaky", "10.9.2", "Leaky units: a running average with a fixed time constant", """
+    _arch("leaky", "§10.9.2", "Leaky units: a running average with a fixed time constant", """
 input x
 param W, U, b
 h = 0.9 * h[t-1] + 0.1 * tanh(W @ h[t-1] + U @ x + b)
 """),
-    _arch("lag2", "10.9.1", "Skip connections through time: h(t) reads h(t-1) and h(t-2)", """
+    _arch("lag2", "§10.9.1", "Skip connections through time: h(t) reads h(t-1) and h(t-2)", """
 input x
 param W1, W2, U, b
 h = tanh(W1 @ h[t-1] + W2 @ h[t-2] + U @ x + b)
 """),
-    _arch("trainable_init", "10.2.1", "Elman RNN with a trainable initial state h(0)", """
+    _arch("trainable_init", "§10.2", "Elman RNN with a trainable initial state h(0)", """
 input x
 param W, U, b, h0
 h[0] = h0
 h = tanh(W @ h[t-1] + U @ x + b)
 """),
-    _arch("tdnn", "10.0", "1-D convolution over time (time-delay net): shares weights, no recurrence", """
+    _arch("tdnn", "§10 (intro)", "1-D convolution over time (time-delay net): shares weights, no recurrence", """
 input x
 param W0, W1, W2, b
 y = W0 @ x + W1 @ x[t-1] + W2 @ x[t-2] + b

@@ -11,6 +11,8 @@ from .nogc import paused_gc
 from .parse import ParseError
 
 GAP = "…"
+TRAIN = "train:"     # id prefix of the training panel's nodes (teacher forcing, Fig 10.6)
+CAPTION = "caption"
 
 
 def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool = False, keep: int = 3) -> Graph:
@@ -26,7 +28,7 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
         shown = {s: str(s) for s in range(1, steps + 1)}
         gaps = []
     with paused_gc():
-        return _unfold(graph, shown, gaps, steps, param_nodes, with_ends=True)
+        return panels(_unfold(graph, shown, gaps, steps, param_nodes, with_ends=True))
 
 
 def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
@@ -35,7 +37,26 @@ def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
         raise ParseError("a tree-structured net has no generic time window; unfold it for a τ instead")
     shown = {1: "t-1", 2: "t", 3: "t+1"}
     big = 10**12
-    return _unfold(graph, shown, [(-big, 0), (4, big)], 3, param_nodes, with_ends=False)
+    return panels(_unfold(graph, shown, [(-big, 0), (4, big)], 3, param_nodes, with_ends=False))
+
+
+def panels(graph: Graph) -> Graph:
+    """With teacher forcing, two graphs as the book draws them (Fig 10.6): training, where the target
+    y(t-1) feeds step t (its nodes' ids start with TRAIN), and test, where the model's own output does."""
+    if not any(e.kind == "train" for e in graph.edges):
+        return graph
+    shared = {n.id for n in graph.kinds("param")}
+
+    def moved(node_id: str) -> str:
+        return node_id if node_id in shared else TRAIN + node_id
+    train_edges = [e._replace(src=moved(e.src), dst=moved(e.dst)) for e in graph.edges if e.kind != "test"]
+    test_edges = [e for e in graph.edges if e.kind != "train"]
+    used = {n for e in train_edges + test_edges for n in (e.src, e.dst)}
+    train_nodes = [n._replace(id=TRAIN + n.id) for n in graph.nodes if n.id not in shared]
+    nodes = [n for n in train_nodes + list(graph.nodes) if n.kind != "init" or n.id in used]
+    captions = [Node(TRAIN + CAPTION, "", "caption", "training: the target y(t-1) is fed back"),
+                Node(CAPTION, "", "caption", "test: the model's own output is fed back")]
+    return Graph(tuple(captions + nodes), tuple(train_edges + test_edges), steps=graph.steps)
 
 
 def _check_steps(steps: int, elide: bool) -> None:
@@ -55,6 +76,10 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     flows = [e for e in graph.edges if e.kind not in ("param", "init") and graph.node(e.dst).kind in PER_STEP_KINDS]
     once = graph.kinds("once")
     init_ids = {n.id for n in graph.kinds("init")}
+    # an input read only at the end, as y[τ] (Fig 10.5), is drawn once, at the last step
+    read = [e for e in graph.edges if graph.node(e.src).kind in ("input", "target")]
+    at_end = {n.id for n in per_step if n.kind in ("input", "target")
+              and all(e.kind == "final" for e in read if e.src == n.id) and any(e.src == n.id for e in read)}
     nodes: list[Node] = []
     edges: list[Edge] = []
 
@@ -71,6 +96,8 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     for step, suffix in columns:
         gap = suffix.startswith(GAP)
         for n in per_step:
+            if n.id in at_end and (gap or step != steps or not with_ends):
+                continue
             label = GAP if gap else f"{n.name}({shown[step]})"
             nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
                               size=n.size, note=n.note))

@@ -10,9 +10,9 @@ ELMAN = parse(CATALOG["elman"].text)
 
 def test_circuit_marks_the_delay_with_a_black_square():
     dot = to_dot(ELMAN)
-    squares = re.findall(r'"delay:h:h:1" \[[^\]]*fillcolor="black"[^\]]*shape="square"[^\]]*xlabel="W"', dot)
+    squares = re.findall(r'"delay:h:1" \[[^\]]*fillcolor="black"[^\]]*shape="square"[^\]]*xlabel="W"', dot)
     assert len(squares) == 1
-    assert '"h" -> "delay:h:h:1"' in dot and '"delay:h:h:1" -> "h"' in dot
+    assert '"h" -> "delay:h:1"' in dot and '"delay:h:1" -> "h"' in dot
 
 
 def test_circuit_labels_edges_with_parameters():

@@ -43,3 +43,20 @@ def test_exponential_text_is_cut_off_with_advice():
     assert len(g_text(doubling, "h", 8, substitute=True)) > 2**8
     with pytest.raises(ParseError, match="smaller τ"):
         g_text(doubling, "h", 12, substitute=True)
+
+
+def test_substituted_state_keeps_its_parentheses():
+    leaky = parse(CATALOG["leaky"].text)
+    assert g_text(leaky, "h", 2, substitute=True).startswith(
+        "h(2) = 0.9 ⊙ (0.9 ⊙ h(0) + 0.1 ⊙ tanh(W h(0) + U x(1) + b)) + 0.1 ⊙ tanh(W (0.9 ⊙ h(0)")
+
+
+def test_matrix_product_of_an_elementwise_product_is_bracketed():
+    gru = parse(CATALOG["gru"].text)
+    assert "U (sigmoid(Wr x(1) + Ur h(0) + br) ⊙ h(0))" in g_text(gru, "h", 1, substitute=True)
+
+
+def test_multi_equation_cell_is_unrolled_to_its_states_and_inputs():
+    lstm = parse(CATALOG["lstm"].text)
+    assert g_text(lstm, "h", 2) == "h(2) = f(f(h(0), x(1), c(0)), x(2), f_c(h(0), x(1), c(0)))"
+    assert "o(" not in g_text(lstm, "h", 2, substitute=True)   # the gates are written in, not named

@@ -145,7 +145,7 @@ def _run(args) -> None:
 
 def _list(args) -> None:
     for arch in CATALOG.values():
-        print(f"{arch.name:<16} Fig {arch.figure:<7} {arch.title}")
+        print(f"{arch.name:<16} {arch.figure:<12} {arch.title}")
 
 
 def _export(args) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from graphs.ir import Edge, Graph, Node
 
 from . import colors
-from .layout import Lanes, bend, grid, label_position, place_on
+from .layout import LabelSpots, Lanes, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
 
 
@@ -70,9 +70,12 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
     if positioned:
-        lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions))
+        lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
+                                   {n.id: n.step for n in shown})
     else:
         lines += _circuit_edges(edges)
+    if graph.tree:
+        lines += _leaves_in_order(shown)
     if values:
         lines += colors.legend_lines(scale, positions)
     lines.append("}")
@@ -104,29 +107,66 @@ def edge_style(e: Edge) -> dict[str, str]:
     return {k: v for k, v in EDGE_STYLE[e.kind].items() if k != "label_suffix"}
 
 
+def unlabelled(edges: list[Edge], step_of: dict[str, int | None] | None = None) -> set[int]:
+    """Indices of edges whose θ label repeats one already on another edge into the same node.
+
+    W @ concat(h[t-1], x) puts W on two edges into one node; it is written once, on the edge from the
+    same step (x(t), the shorter one), so that every parameter's label appears once per node.
+    """
+    def same_step(e: Edge) -> bool:
+        if step_of is None:
+            return not e.delay
+        return step_of.get(e.src) == step_of.get(e.dst)
+    keep: dict[tuple, int] = {}
+    for k, e in enumerate(edges):
+        if not e.params:
+            continue
+        key = (e.dst, e.params, e.kind)
+        if key not in keep or (same_step(e) and not same_step(edges[keep[key]])):
+            keep[key] = k
+    return {k for k, e in enumerate(edges) if e.params and keep[e.dst, e.params, e.kind] != k}
+
+
 def _circuit_edges(edges: list[Edge]) -> list[str]:
-    """Edges of a circuit: a delayed edge passes through a black square (the book's delay mark)."""
+    """Edges of a circuit: a delayed read passes through a black square (the book's delay mark), one square
+    per state and delay, shared by everything that reads that state's past."""
     lines = []
-    for e in edges:
+    silent = unlabelled(edges)
+    squares: set[str] = set()
+    for k, e in enumerate(edges):
         style = edge_style(e)
-        label = edge_label(e)
+        label = "" if k in silent else edge_label(e)
         if e.delay:
-            square = f"delay:{e.src}:{e.dst}:{e.delay}"
+            square = f"delay:{e.src}:{e.delay}"
             when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
             square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(e.delay))
-            tail = dict(style, label=label, xlabel=when)
+            # the loop back does not pull the reader above the state (Fig 10.2): it stays near its inputs
+            tail = dict(style, label=label, xlabel=when, constraint="false")
             if e.src == e.dst:
                 # a self-loop: the square sits beside its node, as in Fig 10.2; labels go on the square
                 # because Graphviz cannot route labelled edges within one rank
                 square_style["xlabel"] = " ".join(x for x in (label, when) if x)
                 tail = style
+            if square not in squares:
+                squares.add(square)
+                # the square sits beside its state, as in Fig 10.2, whoever reads the state's past
                 lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
-            lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
-            lines.append(f"  {quote(e.src)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
+                lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
+                lines.append(f"  {quote(e.src)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
             lines.append(f"  {quote(square)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
         else:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
     return lines
+
+
+def _leaves_in_order(shown: list[Node]) -> list[str]:
+    """A tree's leaves on one rank, in sentence order (x(1) … x(τ)), held there by invisible edges."""
+    leaves = sorted((n for n in shown if n.kind == "input" and n.step is not None and "@τ" not in n.id),
+                    key=lambda n: n.step)
+    if len(leaves) < 2:
+        return []
+    ids = [quote(n.id) for n in leaves]
+    return ["  {rank=same; " + "; ".join(ids) + "}"] + [f"  {a} -> {b} [style=\"invis\"]" for a, b in zip(ids, ids[1:])]
 
 
 def _delay_words(delay: int) -> str:
@@ -135,16 +175,19 @@ def _delay_words(delay: int) -> str:
     return f"delay of {delay} time step(s): the value from t-{delay}"
 
 
-def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes) -> list[str]:
+def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
+                      steps: dict[str, int | None]) -> list[str]:
     """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     repeats: dict[tuple[str, str], int] = {}
+    silent = unlabelled(edges, steps)
+    spots = LabelSpots(lanes)
     for k, e in enumerate(edges):
         style = edge_style(e)
         src, dst = positions.get(e.src), positions.get(e.dst)
         repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
-        corner = bend(src, dst, lanes.between(src, dst), repeat) if src and dst else None
+        corner = lanes.route(src, dst, repeat) if src and dst else None
         if corner:
             point = quote(f"bend:{k}")
             lines.append(f'  {point} [shape="point" style="invis" width="0" height="0" pos="{corner[0]},{corner[1]}!"]')
@@ -152,8 +195,8 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             lines.append(f"  {point} -> {quote(e.dst)}{attrs(style)}")
         else:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
-        label = edge_label(e)
+        label = "" if k in silent else edge_label(e)
         if label and src and dst:
-            x, y = label_position(src, dst, corner)
+            x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
     return lines

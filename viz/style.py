@@ -11,6 +11,7 @@ NODE_STYLE = {
     "init":     {"shape": "circle", "style": "dashed"},
     "param":    {"shape": "box", "style": "filled,rounded", "fillcolor": "#e5e7eb"},
     "ellipsis": {"shape": "plaintext"},
+    "caption":  {"shape": "plaintext", "fontsize": "13"},
     "delay":    {"shape": "square", "style": "filled", "fillcolor": "black", "label": "",
                  "width": "0.14", "height": "0.14", "fixedsize": "true"},
     "edge_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": "#1d4ed8", "width": "0", "height": "0",

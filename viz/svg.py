@@ -14,8 +14,8 @@ from graphs.ir import Edge, Graph
 from graphs.nogc import paused_gc
 
 from . import colors
-from .dot import LARGE, edge_label, edge_style, node_style, tooltip
-from .layout import Lanes, bend, grid, label_position
+from .dot import LARGE, edge_label, edge_style, node_style, tooltip, unlabelled
+from .layout import Lanes, grid, label_position
 from .style import FONT, NODE_STYLE
 
 INCH = 72.0
@@ -99,7 +99,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
 
     def placed() -> dict[str, tuple[float, float]]:   # node id → (x, y upward), as place() gives
         return {n: (at + box[0], -box[1]) for n, (at, box) in boxes.items()}
-    canvas = _Canvas(Lanes(where.slot, placed))
+    canvas = _Canvas(Lanes(where.slot, placed, len(shown) <= LARGE))
     plain = {kind: canvas.look(style) for kind, style in NODE_STYLE.items()}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
@@ -108,12 +108,14 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
         boxes[n.id] = canvas.node(n.id, tip, n.label, look, where.offset(n), where.origin(n))
     labels: dict = {}
     repeats: dict = {}
-    for e in graph.edges:
-        if e.src in boxes and e.dst in boxes:
-            if (e.params, e.kind) not in labels:
-                labels[e.params, e.kind] = edge_label(e)
-            repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
-            canvas.edge(boxes[e.src], boxes[e.dst], e.kind, labels[e.params, e.kind], plain["edge_label"], repeat)
+    drawn = [e for e in graph.edges if e.src in boxes and e.dst in boxes]
+    silent = unlabelled(drawn, {n.id: n.step for n in shown})
+    for k, e in enumerate(drawn):
+        if (e.params, e.kind) not in labels:
+            labels[e.params, e.kind] = edge_label(e)
+        repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
+        label = "" if k in silent else labels[e.params, e.kind]
+        canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, plain["edge_label"], repeat)
     if values:
         for name, style in colors.legend(scale, placed()):
             x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
@@ -167,14 +169,14 @@ class _Canvas:
         repeat counts the edges drawn before between the same two nodes (they bend apart).
         """
         (src_at, a), (at, b) = src, dst
-        between = self.lanes.between((src_at + a[0], -a[1]), (at + b[0], -b[1]))   # nodes in the way
-        key = (src_at - at, a, b, kind, label, repeat, between)
+        corner = self.lanes.route((src_at + a[0], -a[1]), (at + b[0], -b[1]), repeat)   # around nodes in the way
+        corner = corner and (round(corner[0] - at, 1), corner[1])   # within the column, y upward
+        key = (src_at - at, a, b, kind, label, repeat, corner)
         if key not in self.shapes:
             if kind not in self.edge_looks:
                 self.edge_looks[kind] = _edge_look(edge_style(Edge("", "", kind=kind)))
             a = (a[0] + src_at - at, *a[1:])
             up_a, up_b = (a[0], -a[1]), (b[0], -b[1])   # layout works with y upward
-            corner = bend(up_a, up_b, between, repeat)
             text = ""
             if label:
                 x, y = label_position(up_a, up_b, corner)
