@@ -1,8 +1,5 @@
 """The CLI's contract, subcommand by subcommand: a user mistake exits 2 with one line that says what to fix."""
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -71,19 +68,9 @@ def test_a_user_mistake_exits_2_with_one_line(argv, message, tmp_path, capsys):
     assert not list(tmp_path.glob("a.*")), "a failed command left a file behind"
 
 
-def installed_command() -> Path:
-    """The `unfold` command that `pip install` (bash setup.sh) put beside this Python."""
-    script = Path(sys.executable).parent / "unfold"
-    if not script.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{script} is missing: bash setup.sh installs the project into .venv")
-        pytest.skip("Unfold is not installed into this Python (bash setup.sh does it)")
-    return script
-
-
-def test_the_console_script_keeps_the_contract(tmp_path):
+def test_the_console_script_keeps_the_contract(tmp_path, unfold_command):
     """Through the installed command, from another folder: one line on stderr, no traceback."""
-    unfold = installed_command()
+    unfold = unfold_command
     for argv in (["export", "--arch", "LSTM", "-o", "a.svg"], ["export", "--arch", "elman", "-o", "a.jpg"],
                  ["gt", "--arch", "tdnn"], ["run", "--arch", "elman", "--text", "hi", "--gif", "a.mp4"]):
         done = subprocess.run([unfold, *argv], capture_output=True, text=True, cwd=tmp_path)

@@ -105,3 +105,15 @@ def test_pip_install_without_torch_draws_and_runs(tmp_path):
         missing = run([unfold, *argv], work)
         assert missing.returncode == 2 and missing.stderr.count("\n") == 1, missing.stderr
         assert f"pip install 'unfold[{extra}]'" in missing.stderr
+
+
+def test_unfold_app_starts_from_any_folder(tmp_path, unfold_command):
+    port = free_port()
+    server = subprocess.Popen([str(unfold_command), "app", "--server.port", str(port), "--server.headless", "true",
+                               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert answers_health(f"http://127.0.0.1:{port}/_stcore/health", 90), "`unfold app` did not answer in 90 s"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

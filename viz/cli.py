@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from importlib.util import find_spec
 from pathlib import Path
@@ -167,15 +166,16 @@ def _gt(args) -> None:
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-def _app(args) -> int:
+def _app(args) -> None:
     if find_spec("streamlit") is None:
         raise ModuleNotFoundError("No module named 'streamlit'", name="streamlit")
     import unfold
     script = Path(unfold.__file__).parent / "app.py"   # the repository's app.py (a copy of it, once installed)
-    try:
-        return subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), *args.streamlit])
-    except KeyboardInterrupt:   # Ctrl-C stops Streamlit too; that is how one leaves the app
-        return 0
+    # this process becomes Streamlit, so Ctrl-C and kill reach the server itself. The upload limit is set here
+    # too: .streamlit/config.toml is read only from the folder the app starts in
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.maxUploadSize", "5", *args.streamlit]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
 
 
 COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "app": _app}
