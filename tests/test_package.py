@@ -96,3 +96,8 @@ def test_without_torch_the_torch_backend_names_its_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)   # what `import torch` meets where torch is not installed
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'unfold\[torch\]'"):
         run(unfold.parse(ELMAN), {"x": from_text("a b").values}, backend="torch")
+
+
+def test_jupyter_can_turn_the_png_off(graphviz_dot):
+    bundle = diagram("elman")._repr_mimebundle_(exclude={"image/png"})
+    assert "image/svg+xml" in bundle and "image/png" not in bundle

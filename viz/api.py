@@ -105,6 +105,7 @@ class Diagram:
         return render(self.dot, fmt)
 
     def svg(self) -> str:
+        """The drawing as SVG text."""
         return self.render("svg").decode()
 
     def save(self, path: str | Path) -> Path:
@@ -127,7 +128,7 @@ class Diagram:
         bundle = {"text/plain": repr(self)}
         try:
             bundle["image/svg+xml"] = self.svg()
-            if not svg.suits(self.graph):
+            if not svg.suits(self.graph) and "image/png" not in (exclude or ()):
                 bundle["image/png"] = base64.b64encode(self.render("png")).decode("ascii")
         except RenderError as err:   # no Graphviz: the notebook still says what is wrong, in one line
             bundle["text/plain"] += f"\n{err}"
