@@ -33,8 +33,9 @@ print(before == after, "matplotlib.pyplot" in sys.modules)
 def test_one_import_reaches_the_public_api():
     for name in unfold.__all__:
         assert getattr(unfold, name) is not None, name
-    for name in ("parse", "unfold", "diagram", "run", "g_text", "to_dot"):
-        assert getattr(unfold, name).__doc__, f"{name} has no docstring"
+    for name in unfold.__all__:
+        if callable(getattr(unfold, name)):   # not dataclass's or NamedTuple's made-up "Graph(nodes, …)"
+            assert getattr(unfold, name).__doc__.split("(")[0] != name, f"{name} has no docstring of its own"
 
 
 @pytest.mark.parametrize("name, text", [("elman", CATALOG["elman"].text), ("a recurrence", ELMAN)])

@@ -72,10 +72,10 @@ def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bo
 
 
 class Diagram:
-    """A drawing of a Graph, rendered on demand; Jupyter shows it inline (SVG, with PNG beside it).
+    """A drawing of a Graph: .svg(), .render(fmt), .save(path), .dot, .to_graphviz(); Jupyter shows it inline.
 
-    Big unfolded graphs (more than `LARGE` nodes) are written to SVG directly (`viz/svg.py`): Graphviz
-    takes over 4 s at τ = 10,000 even with every position given. Other formats and drawings use Graphviz.
+    Graphviz draws it, except the SVG of a big unfolded graph, which is written directly (`viz/svg.py`):
+    Graphviz takes over 4 s at τ = 10,000 even with every position given.
     """
 
     def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", name: str = ""):
