@@ -12,6 +12,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from graphs.catalog import CATALOG  # noqa: E402
 from viz.api import diagram  # noqa: E402
+from viz.legend import legend_svg  # noqa: E402
 
 STEPS = 4
 
@@ -21,7 +22,9 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     lines = ["# Gallery", "",
              "Every architecture of the catalog as a circuit (the black square is the one-step delay) and "
-             f"unfolded over τ = {STEPS} steps. Regenerate with `python3 docs/make_gallery.py`.", ""]
+             f"unfolded over τ = {STEPS} steps. Regenerate with `python3 docs/make_gallery.py`.", "",
+             "![key: the kinds of node](gallery/key.svg)", ""]
+    (folder / "key.svg").write_text(legend_svg())
     for arch in CATALOG.values():
         lines += [f"## {arch.name} ({arch.figure})", "", arch.title, "", "```text", arch.text.rstrip(), "```", "",
                   "| circuit | unfolded |", "|---|---|"]

@@ -89,8 +89,8 @@ def _edges(name: str, expr: Expr, kind: str = "") -> list[Edge]:
             if node.fn == "matmul":
                 stack += [(args[0], acting, mode), (args[1], acting + tuple(params(args[0])), mode)]
             elif node.fn == "mul":
-                stack += [(args[0], acting + tuple(params(args[1])), mode),
-                          (args[1], acting + tuple(params(args[0])), mode)]
+                stack += [(args[0], acting + _weights(args[1], args[0]), mode),
+                          (args[1], acting + _weights(args[0], args[1]), mode)]
             elif node.fn == "f":
                 stack += [(a, acting + (args[-1].name,), mode) for a in args[:-1]]
             elif node.fn == "teacher_forcing":
@@ -98,6 +98,14 @@ def _edges(name: str, expr: Expr, kind: str = "") -> list[Edge]:
             else:
                 stack += [(a, acting, mode) for a in args]
     return found[::-1]
+
+
+def _weights(factor: Expr, other: Expr) -> tuple[str, ...]:
+    """What an element-wise factor shows on the edge of the other operand: its params, or a constant that
+    weighs a variable directly (a leaky unit's 0.9 ⊙ h(t-1), §10.9.2)."""
+    if isinstance(factor, Num) and isinstance(other, Ref):
+        return (f"{factor.value:g}",)
+    return tuple(params(factor))
 
 
 def _merge(edges: list[Edge]) -> list[Edge]:

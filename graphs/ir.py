@@ -42,6 +42,7 @@ class Graph:
     steps: int | None = None        # τ of an unfolded graph, None for a circuit
     tree: bool = False              # a recursive (tree-structured) net
     leaves: tuple[tuple[str, Expr], ...] = ()   # a tree's leaf equations: h[leaf] = …
+    circuit: Graph | None = field(default=None, compare=False, repr=False)   # what an unfolded graph unfolds
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, node_id: str) -> Node:

@@ -13,6 +13,7 @@ from .parse import ParseError
 GAP = "…"
 TRAIN = "train:"     # id prefix of the training panel's nodes (teacher forcing, Fig 10.6)
 CAPTION = "caption"
+SOURCE = ":source"   # id suffix of the node a trainable or given h(0) comes from
 
 
 def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool = False, keep: int = 3) -> Graph:
@@ -28,7 +29,8 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
         shown = {s: str(s) for s in range(1, steps + 1)}
         gaps = []
     with paused_gc():
-        return panels(_unfold(graph, shown, gaps, steps, param_nodes, with_ends=True))
+        unfolded = panels(_unfold(graph, shown, gaps, steps, param_nodes, with_ends=True))
+    return Graph(unfolded.nodes, unfolded.edges, steps=steps, circuit=graph)
 
 
 def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
@@ -102,7 +104,9 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
             nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
                               size=n.size, note=n.note))
     if with_ends:
-        nodes += _end_nodes(graph, steps)
+        end_nodes, end_edges = _end_nodes(graph, steps)
+        nodes += end_nodes
+        edges += end_edges
     seen: set[tuple[str, str]] = set()
     # what each edge needs, worked out once rather than at every step
     plan = [(e, graph.node(e.src).kind == "once", f"{e.src}[{'0' if e.delay > 0 else 'end'}]")
@@ -112,8 +116,6 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
             dst = f"{e.dst}@{step}"
             src_col = place(step - e.delay)
             if from_once:
-                if not with_ends:
-                    continue
                 src = f"{e.src}@τ"
             elif src_col is not None:
                 src = f"{e.src}@{src_col}"
@@ -130,6 +132,14 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     if with_ends:
         edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
                        kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+    elif once:   # the window shows C too: made by the steps after the window ("…"), read by every step in it
+        nodes += [Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note)
+                  for n in once]
+        ids = {n.id for n in nodes}
+        later = f"{GAP}{len(gaps)}"
+        edges += [Edge(f"{e.src}@{later}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
+                       kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+        edges = [e for e in edges if e.src in ids and e.dst in ids]
     if param_nodes:
         nodes += graph.kinds("param")
         ids = {n.id for n in nodes}
@@ -140,12 +150,17 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     return Graph(tuple(nodes), tuple(edges), steps=steps, tree=False)
 
 
-def _end_nodes(graph: Graph, steps: int) -> list[Node]:
-    """Initial states h(0) before step 1, g(τ+1) after τ, and values computed once at the end."""
-    ends = []
+def _end_nodes(graph: Graph, steps: int) -> tuple[list[Node], list[Edge]]:
+    """Initial states h(0) before step 1 (with where a trainable or given one comes from), g(τ+1) after τ,
+    and values computed once at the end."""
+    ends, edges = [], []
     for n in graph.kinds("init"):
         step = 0 if n.id.endswith("[0]") else steps + 1
         ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note))
+        if n.expr is not None and hasattr(n.expr, "name"):   # h[0] = h0: a param (trainable) or an input (given)
+            source = f"{n.id}{SOURCE}"
+            ends.append(Node(source, n.name, "source", n.expr.name, step, note=n.note))
+            edges.append(Edge(source, n.id, kind="init"))
     for n in graph.kinds("once"):
         ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note))
-    return ends
+    return ends, edges

@@ -21,11 +21,11 @@ def shapes(svg_text: str):
             text = next(g.iter(f"{SVG}text"), None)
             if name.startswith("label:") and text is not None:
                 x, y, size = float(text.get("x")), float(text.get("y")), float(text.get("font-size", 10))
-                width = 0.6 * size * len(text.text or "")
+                width = 0.65 * size * len(text.text or "")   # Helvetica's capitals are about 0.67 em
                 labels[name] = (x - width / 2, y - 0.8 * size, x + width / 2, y + 0.2 * size)
                 continue
             box = _outline(g)
-            if box and not name.startswith(("bend:", "caption")):
+            if box and not name.startswith(("bend:", "caption", "cell:")):   # a cell's box holds nodes on purpose
                 nodes[name] = box
         elif g.get("class") == "edge":
             path = next(g.iter(f"{SVG}path"), None)
@@ -40,10 +40,15 @@ def _outline(g):
     if ellipse is not None:
         return tuple(float(ellipse.get(k)) for k in ("cx", "cy", "rx", "ry"))
     polygon = next(g.iter(f"{SVG}polygon"), None)
+    path = next(g.iter(f"{SVG}path"), None)   # a rounded box
     if polygon is not None:
-        xs, ys = zip(*(map(float, p.split(",")) for p in polygon.get("points").split()))
-        return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2, (max(ys) - min(ys)) / 2)
-    return None
+        points = [tuple(map(float, p.split(","))) for p in polygon.get("points").split()]
+    elif path is not None:
+        points = _points(path.get("d"))
+    else:
+        return None
+    xs, ys = zip(*points)
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2, (max(ys) - min(ys)) / 2)
 
 
 def _points(d: str) -> list[tuple[float, float]]:
@@ -94,3 +99,25 @@ def labels_on_nodes(labels, nodes) -> list[tuple[str, str]]:
 
 def distance(a, b) -> float:
     return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def crossings(edges) -> int:
+    """How many pairs of edges cross (sharing no end), counting each pair once."""
+    segments = []
+    for k, (src, dst, points) in enumerate(edges):
+        segments += [(k, a, b) for a, b in zip(points[::3], points[3::3])] or []
+        if len(points) >= 2 and len(points) < 4:
+            segments.append((k, points[0], points[-1]))
+    ends = [{src, dst} for src, dst, _ in edges]
+    crossed = set()
+    for i, (k, a, b) in enumerate(segments):
+        for m, c, d in segments[i + 1:]:
+            if k != m and (k, m) not in crossed and not (ends[k] & ends[m]) and _cross(a, b, c, d):
+                crossed.add((k, m))
+    return len(crossed)
+
+
+def _cross(a, b, c, d) -> bool:
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0

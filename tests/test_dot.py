@@ -48,3 +48,11 @@ def test_values_colour_nodes_on_a_diverging_scale_with_a_legend():
     assert re.search(r'"h@2" \[[^\]]*fillcolor="#dc2626"', dot)
     assert re.search(r'"x@2" \[[^\]]*fillcolor="#f9fafb"', dot)
     assert dot.count('"legend:') == 5
+
+
+def test_the_key_shows_every_kind_of_node_a_drawing_has():
+    from viz.legend import KEY, legend_dot
+    drawn = {n.kind for name in CATALOG for n in unfold(parse(CATALOG[name].text), 3, param_nodes=True).nodes}
+    helpers = {"ellipsis", "caption", "source"}   # "…", panel titles, where a given h(0) comes from
+    assert drawn - helpers <= {kind for kind, _, _ in KEY}
+    assert legend_dot().count('"key:') >= len(KEY) and "one-step delay" in legend_dot()

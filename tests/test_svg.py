@@ -12,6 +12,7 @@ from viz import Diagram
 from viz.dot import LARGE, to_dot
 from viz.render import render_svg
 from viz.layout import Lanes, bend
+from viz.notation import book
 from viz.svg import suits, to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -62,7 +63,9 @@ def test_labels_edges_and_values_are_all_drawn():
     root = ET.fromstring(to_svg(graph, values=values, muted={"h@5"}, title="Elman <τ = 5>"))
     texts = [t.text for t in root.iter(SVG + "text")]
     assert texts.count("W") == 5 and texts.count("U") == 5 and texts.count("V") == 5   # θ on every step
-    assert {n.label for n in graph.nodes} <= set(texts)
+    assert {book(n.label) for n in graph.nodes} <= set(texts)   # h⁽³⁾, ŷ⁽³⁾: the book's notation by default
+    plain = ET.fromstring(to_svg(graph, notation="plain"))
+    assert {n.label for n in graph.nodes} <= {t.text for t in plain.iter(SVG + "text")}
     assert "Elman <τ = 5>" in texts and "+0.5" in texts   # title escaped; the legend's scale
     assert len([g for g in root.iter(SVG + "g") if g.get("class") == "edge"]) == len(graph.edges)
     fills = {g.get("id"): g.find(SVG + "circle").get("fill") for g in root.iter(SVG + "g")

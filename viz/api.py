@@ -78,9 +78,10 @@ class Diagram:
     Graphviz takes over 4 s at τ = 10,000 even with every position given.
     """
 
-    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", name: str = ""):
+    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", notation: str = "book",
+                 name: str = ""):
         self.graph = graph
-        self.options = {"param_nodes": param_nodes, "title": title}
+        self.options = {"param_nodes": param_nodes, "title": title, "notation": notation}
         self.name = name   # what was drawn, for the text repr: "elman, unfolded, τ = 4"
 
     def __repr__(self) -> str:
@@ -149,8 +150,9 @@ def check_output_path(path: str | Path, formats: tuple[str, ...]) -> Path:
 
 
 def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
-            elide: bool = False) -> Diagram:
-    """A Diagram of a catalog name ("lstm"), a recurrence text or a circuit Graph, in the chosen view."""
+            elide: bool = False, notation: str = "book") -> Diagram:
+    """A Diagram of a catalog name ("lstm"), a recurrence text or a circuit Graph, in the chosen view;
+    notation "book" labels h⁽³⁾ and ŷ, "plain" h(3) and y_hat."""
     if isinstance(source, Graph):
         graph, name = source, "a graph"
     elif isinstance(source, str) and NAME.fullmatch(source.strip()):   # a name, never a recurrence
@@ -162,4 +164,4 @@ def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, 
     if not (isinstance(source, Graph) and view_name == "circuit"):   # a Graph is drawn as it is
         name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
     return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes,
-                   name=name)
+                   notation=notation, name=name)

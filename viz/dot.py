@@ -6,8 +6,11 @@ from graphs.ir import Edge, Graph, Node
 from . import colors
 from .layout import LabelSpots, Lanes, grid, label_position, place_on
 from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
+from .notation import name_in_book, show
+from .textsize import variable_diameters
 
 
+ROUND = {kind for kind, style in NODE_STYLE.items() if style.get("shape") in ("circle", "doublecircle")}
 LARGE = 2_000   # nodes; past this a drawing drops the tooltips that merely repeat the label
 
 
@@ -32,10 +35,11 @@ def attrs(values: dict[str, str]) -> str:
 
 def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
            tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
-           scale: float | None = None, title: str = "") -> str:
+           scale: float | None = None, title: str = "", notation: str = "book") -> str:
     """DOT text of a circuit (Graphviz lays it out) or an unfolded graph (positions given here).
 
-    values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed).
+    values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed);
+    notation "book" writes labels as h⁽³⁾ and ŷ, "plain" as h(3) and y_hat.
     """
     positioned = graph.steps is not None and not graph.tree
     lines = ["digraph unfold {"]
@@ -55,14 +59,21 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     plain = {kind: " ".join(f"{k}={quote(v)}" for k, v in sorted(style.items())) for kind, style in NODE_STYLE.items()}
     # default tooltips only on small drawings: on big ones they cost a quarter of Graphviz's time
     explain = len(shown) <= LARGE
+    if positioned:
+        lines += _cell_boxes(shown, cells)
+    sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()} if positioned else {}
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
+        size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
             tail = f" tooltip={quote(tip)}" if tip else ""
-            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(n.label)}{where}{tail}]")
+            lines.append(f"  {quote(n.id)} [{plain[n.kind]} label={quote(show(n.label, notation))}{size}{where}{tail}]")
             continue
         style = node_style(n, tip, values, muted, scale)
+        style["label"] = show(n.label, notation)
+        if size:
+            style["width"] = size.split('"')[1]
         if n.id in positions:
             x, y = positions[n.id]
             style["pos"] = f"{x},{y}!"
@@ -70,16 +81,32 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
     if positioned:
+        radius = {positions[n.id]: float(sizes[n.name].split('"')[1]) * 36 for n in shown
+                  if n.kind in ROUND and n.name in sizes and n.id in positions}
         lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
-                                   {n.id: n.step for n in shown})
+                                   {n.id: n.step for n in shown}, radius, notation)
     else:
-        lines += _circuit_edges(edges)
+        lines += _circuit_edges(edges, notation)
     if graph.tree:
         lines += _leaves_in_order(shown)
     if values:
         lines += colors.legend_lines(scale, positions)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _cell_boxes(shown: list[Node], where) -> list[str]:
+    """A dashed box around each step's cell (its gates, with its rails running through), drawn first so that
+    it lies under everything; one per step that computes a cell."""
+    if where.cell_box is None:
+        return []
+    x, y, half_w, half_h = where.cell_box
+    steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")
+                    and not n.id.startswith("train:")})
+    style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["cell"].items()))
+    size = f'width="{2 * half_w / 72:.3f}" height="{2 * half_h / 72:.3f}"'
+    return [f'  "cell:{step}" [{style} {size} tooltip="step {step}: the cell" pos="{where.column_x[step] + x:.1f},{y:.1f}!"]'
+            for step in steps]
 
 
 def node_style(n: Node, tip: str, values: dict | None, muted, scale: float | None) -> dict[str, str]:
@@ -99,8 +126,10 @@ def tooltip(n: Node) -> str:
     return f"{n.label} ({n.kind}{', ' + extra if extra else ''})"
 
 
-def edge_label(e: Edge) -> str:
-    return ", ".join(e.params) + EDGE_STYLE[e.kind].get("label_suffix", "")
+def edge_label(e: Edge, notation: str = "plain") -> str:
+    """The θ an edge carries, as drawn: "W" or "W₁, U" (book notation) and "(train)" for teacher forcing."""
+    names = (name_in_book(p) for p in e.params) if notation == "book" else e.params
+    return ", ".join(names) + EDGE_STYLE[e.kind].get("label_suffix", "")
 
 
 def edge_style(e: Edge) -> dict[str, str]:
@@ -127,7 +156,7 @@ def unlabelled(edges: list[Edge], step_of: dict[str, int | None] | None = None) 
     return {k for k, e in enumerate(edges) if e.params and keep[e.dst, e.params, e.kind] != k}
 
 
-def _circuit_edges(edges: list[Edge]) -> list[str]:
+def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
     """Edges of a circuit: a delayed read passes through a black square (the book's delay mark), one square
     per state and delay, shared by everything that reads that state's past."""
     lines = []
@@ -135,7 +164,7 @@ def _circuit_edges(edges: list[Edge]) -> list[str]:
     squares: set[str] = set()
     for k, e in enumerate(edges):
         style = edge_style(e)
-        label = "" if k in silent else edge_label(e)
+        label = "" if k in silent else edge_label(e, notation)
         if e.delay:
             square = f"delay:{e.src}:{e.delay}"
             when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
@@ -176,13 +205,14 @@ def _delay_words(delay: int) -> str:
 
 
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
-                      steps: dict[str, int | None]) -> list[str]:
+                      steps: dict[str, int | None], radius: dict[tuple[float, float], float],
+                      notation: str) -> list[str]:
     """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
-    spots = LabelSpots(lanes)
+    spots = LabelSpots(lanes, radius)
     for k, e in enumerate(edges):
         style = edge_style(e)
         src, dst = positions.get(e.src), positions.get(e.dst)
@@ -195,7 +225,7 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             lines.append(f"  {point} -> {quote(e.dst)}{attrs(style)}")
         else:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
-        label = "" if k in silent else edge_label(e)
+        label = "" if k in silent else edge_label(e, notation)
         if label and src and dst:
             x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
             lines.append(f'  "label:{k}" [{label_style} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')

@@ -33,6 +33,8 @@ class Grid:
     slot: float                             # x from one slot of a row to the next (a column, if one slot)
     fixed: dict[str, tuple[float, float]]   # node id → (x, y) of nodes in no column: θ, values computed once
     lift: float = 0.0                       # how far the training panel sits above the test panel
+    cell: frozenset[str] = frozenset()      # the variables a step's cell box surrounds (gates and rails)
+    cell_box: tuple[float, float, float, float] | None = None   # (x, y, half width, half height) in a column
 
     def offset(self, n: Node) -> tuple[float, float]:
         """A node's position within its step's column (a fixed node's position in the drawing)."""
@@ -51,7 +53,7 @@ class Grid:
 def grid(graph: Graph) -> Grid:
     """The Grid of an unfolded graph, worked out per variable and per step, never per node."""
     shape = structure(graph)
-    steps, longest, once, params, captions = set(), 1, [], [], []
+    steps, longest, once, params, captions, sources = set(), 1, [], [], [], []
     for n in graph.nodes:   # one pass over the nodes: at τ = 10,000 there are 60,000
         if n.kind == "caption":
             captions.append(n)
@@ -59,6 +61,8 @@ def grid(graph: Graph) -> Grid:
         longest = max(longest, len(n.label))
         if n.kind == "once":
             once.append(n)
+        elif n.kind == "source":
+            sources.append(n)
         elif n.kind == "param":
             params.append(n.id)
         elif n.step is not None:
@@ -76,6 +80,8 @@ def grid(graph: Graph) -> Grid:
     row_y = {v: r * ROW_HEIGHT for v, r in shape.row.items()}
     top = max(shape.row.values(), default=0)
     fixed = _once_places(graph, shape, once, column_x, slot_x, row_y, column_width, unit, top)
+    for n in sources:   # where a trainable or given h(0) comes from: left of it
+        fixed[n.id] = (round(column_x[n.step] + slot_x.get(n.name, 0.0) - unit, 1), row_y.get(n.name, 0.0))
     span = (len(steps) - 1) * column_width + shift
     fixed.update({p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
     lift = 0.0
@@ -83,8 +89,17 @@ def grid(graph: Graph) -> Grid:
         lift = (top + 2) * ROW_HEIGHT
         for n in captions:
             fixed[n.id] = (round(span / 2, 1), round((top + 0.75) * ROW_HEIGHT + lift * n.id.startswith(TRAIN), 1))
+    boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
-                slot=unit if width > 1 else column_width, fixed=fixed, lift=lift)
+                slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),
+                cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None)
+
+
+def _box(xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:
+    """(centre x, centre y, half width, half height) of a box around nodes at xs, ys, with room for them."""
+    room = CLEARANCE + 6
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2 + room,
+            (max(ys) - min(ys)) / 2 + room)
 
 
 def place(graph: Graph) -> dict[str, tuple[float, float]]:
@@ -140,7 +155,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
         slot[v] = right
     for r in sorted(rows):   # inputs and targets last: under (or over) what reads them
         _spread({v: mean(readers[v]) for v in rows[r] if v in inputs}, slot, taken=[slot[v] for v in rows[r] if v in slot])
-    return slot, width
+    return slot, max(width, int(math.ceil(max(slot.values(), default=0.0))) + 1)
 
 
 def _spread(wanted: dict[str, float | None], slot: dict[str, float], taken: list[float] = ()) -> None:
@@ -307,10 +322,11 @@ class LabelSpots:
 
     CELL = 40.0   # points: the side of the buckets the placed boxes are filed in
 
-    def __init__(self, lanes: Lanes, font_size: float = 10.0):
+    def __init__(self, lanes: Lanes, radius: dict[tuple[float, float], float] | None = None, font_size: float = 10.0):
         self.lanes = lanes
-        self.char = 0.6 * font_size
-        self.height = 1.3 * font_size
+        self.radius = radius or {}   # node position → its radius, where it is not about CLEARANCE
+        self.char = 0.7 * font_size   # a little wider than most letters: W and m are wide
+        self.height = 1.4 * font_size
         self.boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
     def spot(self, src: tuple[float, float], dst: tuple[float, float], corner, text: str) -> tuple[float, float]:
@@ -344,8 +360,11 @@ class LabelSpots:
             self.lanes._index()
         lo = bisect.bisect_left(self.lanes.by_x, (x0 - CLEARANCE, -math.inf))
         hi = bisect.bisect_right(self.lanes.by_x, (x1 + CLEARANCE, math.inf))
-        reach = CLEARANCE - 4   # about a node's radius
-        return any(x0 - reach < x < x1 + reach and y0 - reach < y < y1 + reach for x, y in self.lanes.by_x[lo:hi])
+        for x, y in self.lanes.by_x[lo - 1 if lo else 0:hi + 1]:
+            reach = self.radius.get((x, y), CLEARANCE - 4)
+            if x0 - reach < x < x1 + reach and y0 - reach < y < y1 + reach:
+                return True
+        return False
 
     def _file(self, box) -> None:
         for key in self._buckets(box):

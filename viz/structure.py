@@ -31,8 +31,14 @@ class Structure:
     loose: dict[str, str]                   # a variable read only by a value computed once (y(τ)) → that value
 
 
+SAMPLE_STEPS = 4   # a long unfolding has the structure of a short one: every step repeats the same reads
+
+
 def structure(graph: Graph) -> Structure:
-    """The Structure of an unfolded graph."""
+    """The Structure of an unfolded graph (of a short unfolding of the same circuit, for a long one)."""
+    if graph.circuit is not None and graph.steps and graph.steps > SAMPLE_STEPS and len(graph.nodes) > 500:
+        from graphs.unfold import unfold
+        return structure(unfold(graph.circuit, SAMPLE_STEPS))
     where: dict[str, tuple[str, int | None, str]] = {}
     kind: dict[str, str] = {}
     for n in graph.nodes:

@@ -14,33 +14,18 @@ from graphs.ir import Edge, Graph
 from graphs.nogc import paused_gc
 
 from . import colors
-from .dot import LARGE, edge_label, edge_style, node_style, tooltip, unlabelled
+from .dot import LARGE, ROUND, edge_label, edge_style, node_style, tooltip, unlabelled
 from .layout import Lanes, grid, label_position
+from .notation import show
 from .style import FONT, NODE_STYLE
+from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, text_width, variable_diameters
 
-INCH = 72.0
-MIN_WIDTH = 0.45 * INCH   # the DOT writer's node default
-MIN_HEIGHT = 0.5 * INCH   # Graphviz's default
-LABEL_MARGIN = 2 * 0.02 * INCH
 PAD = 8.0
-CIRCLE_FIT = 1.118   # diameter / label box width, read off Graphviz's circles
-# advance widths in ems, close to DejaVu Sans, which Graphviz measures "Helvetica" with on Debian
-NARROW, WIDE = set("il.,:;|!'()[]{}tfjrI -"), set("mwMW@")
 
 
 def suits(graph: Graph) -> bool:
     """Whether a graph is drawn here: unfolded (positions known, no tree) and bigger than LARGE nodes."""
     return graph.steps is not None and not graph.tree and len(graph.nodes) > LARGE
-
-
-def text_width(text: str, size: float) -> float:
-    """Estimated width in points of text at a font size, within a few percent of Graphviz's measure.
-
-    >>> round(text_width("y_hat(1)", 11))
-    45
-    """
-    ems = sum(0.35 if c in NARROW else 0.9 if c in WIDE else 0.7 if c.isupper() else 0.61 for c in text)
-    return ems * size
 
 
 class _Look:
@@ -80,15 +65,15 @@ _DIGITS = str.maketrans("123456789", "000000000")
 
 def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
            tooltips: dict[str, str] | None = None, muted: frozenset[str] | set[str] = frozenset(),
-           scale: float | None = None, title: str = "") -> str:
+           scale: float | None = None, title: str = "", notation: str = "book") -> str:
     """The unfolded graph as SVG text; takes the same arguments as `to_dot` and draws the same picture."""
     if graph.steps is None or graph.tree:
         raise ValueError("only unfolded graphs are drawn directly; circuits and trees go through Graphviz")
     with paused_gc():
-        return _draw(graph, param_nodes, values, tooltips, muted, scale, title)
+        return _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation)
 
 
-def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
+def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -> str:
     """Nodes first (their boxes are needed by the edges), then edges with their θ labels, then the legend."""
     shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
     where = grid(graph)
@@ -99,23 +84,41 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title) -> str:
 
     def placed() -> dict[str, tuple[float, float]]:   # node id → (x, y upward), as place() gives
         return {n: (at + box[0], -box[1]) for n, (at, box) in boxes.items()}
-    canvas = _Canvas(Lanes(where.slot, placed, len(shown) <= LARGE))
-    plain = {kind: canvas.look(style) for kind, style in NODE_STYLE.items()}
+    canvas = _Canvas(Lanes(where.slot, placed))
+    if where.cell_box:   # each step's cell box first, under everything (as the DOT writer does)
+        x, y, half_w, half_h = where.cell_box
+        look = canvas.look(dict(NODE_STYLE["cell"], width=f"{2 * half_w / INCH:.3f}", height=f"{2 * half_h / INCH:.3f}"))
+        steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")})
+        for step in steps:
+            canvas.node(f"cell:{step}", f"step {step}: the cell", "", look, (x, y), where.column_x[step])
+    sizes = {name: f"{d / INCH:.3f}" for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()}
+    plain: dict[tuple[str, str], _Look] = {}   # (kind, variable) → look: one size for a variable at every step
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
         styled = (values and n.id in values) or n.id in muted
-        look = canvas.look(node_style(n, tip, values, muted, scale)) if styled else plain[n.kind]
-        boxes[n.id] = canvas.node(n.id, tip, n.label, look, where.offset(n), where.origin(n))
+        if styled:
+            style = node_style(n, tip, values, muted, scale)
+            if n.kind in ROUND:
+                style["width"] = sizes[n.name]
+            look = canvas.look(style)
+        else:
+            key = (n.kind, n.name)
+            if key not in plain:
+                size = {"width": sizes[n.name]} if n.kind in ROUND and n.name in sizes else {}
+                plain[key] = canvas.look(dict(NODE_STYLE[n.kind], **size))
+            look = plain[key]
+        boxes[n.id] = canvas.node(n.id, tip, show(n.label, notation), look, where.offset(n), where.origin(n))
+    label_look = canvas.look(NODE_STYLE["edge_label"])
     labels: dict = {}
     repeats: dict = {}
     drawn = [e for e in graph.edges if e.src in boxes and e.dst in boxes]
     silent = unlabelled(drawn, {n.id: n.step for n in shown})
     for k, e in enumerate(drawn):
         if (e.params, e.kind) not in labels:
-            labels[e.params, e.kind] = edge_label(e)
+            labels[e.params, e.kind] = edge_label(e, notation)
         repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
         label = "" if k in silent else labels[e.params, e.kind]
-        canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, plain["edge_label"], repeat)
+        canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, label_look, repeat)
     if values:
         for name, style in colors.legend(scale, placed()):
             x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
@@ -139,6 +142,7 @@ class _Canvas:
         self.edge_looks: dict[str, tuple] = {}
         self.spans: dict[tuple, list] = {}        # each distinct box → [first, last] column x it is in
         self.beyond: dict[tuple, list] = {}       # an edge shape → the boxes of its corner and label
+        self.routes: dict[tuple, tuple | None] = {}   # an edge's shape → its corner within the column, if bent
 
     def look(self, style: dict[str, str]) -> _Look:
         key = tuple(sorted((k, v) for k, v in style.items() if k not in ("label", "tooltip", "pos")))
@@ -169,8 +173,13 @@ class _Canvas:
         repeat counts the edges drawn before between the same two nodes (they bend apart).
         """
         (src_at, a), (at, b) = src, dst
-        corner = self.lanes.route((src_at + a[0], -a[1]), (at + b[0], -b[1]), repeat)   # around nodes in the way
-        corner = corner and (round(corner[0] - at, 1), corner[1])   # within the column, y upward
+        # around nodes in the way: worked out where an edge of this shape is first met, and reused at every
+        # later step, whose neighbourhood repeats the first (so that even τ = 10,000 checks only a few)
+        route_key = (src_at - at, a, b, repeat)
+        if route_key not in self.routes:
+            corner = self.lanes.route((src_at + a[0], -a[1]), (at + b[0], -b[1]), repeat)
+            self.routes[route_key] = corner and (round(corner[0] - at, 1), corner[1])   # in the column, y upward
+        corner = self.routes[route_key]
         key = (src_at - at, a, b, kind, label, repeat, corner)
         if key not in self.shapes:
             if kind not in self.edge_looks:
