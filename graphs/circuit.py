@@ -112,9 +112,15 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     """One edge per (src, dst, delay, kind), with the union of their params."""
     merged: dict[tuple, list[str]] = {}
     for e in edges:
-        labels = merged.setdefault((e.src, e.dst, e.delay, e.kind), [])
+        # a read weighed by a constant (a leaky unit's 0.9 ⊙ h(t-1)) stays an edge of its own: a second path
+        weighed = bool(e.params) and all(_is_number(p) for p in e.params)
+        labels = merged.setdefault((e.src, e.dst, e.delay, e.kind, weighed), [])
         labels += [p for p in e.params if p not in labels]
-    return [Edge(src, dst, delay, tuple(labels), kind) for (src, dst, delay, kind), labels in merged.items()]
+    return [Edge(src, dst, delay, tuple(labels), kind) for (src, dst, delay, kind, _), labels in merged.items()]
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(".", "", 1).replace("e-", "", 1).isdigit()
 
 
 def _kind(name: str, expr: Expr, recurrent: set[str]) -> str:

@@ -52,10 +52,13 @@ def panels(graph: Graph) -> Graph:
     def moved(node_id: str) -> str:
         return node_id if node_id in shared else TRAIN + node_id
     train_edges = [e._replace(src=moved(e.src), dst=moved(e.dst)) for e in graph.edges if e.kind != "test"]
-    test_edges = [e for e in graph.edges if e.kind != "train"]
+    # at test time there is no target, so no loss either (Fig 10.6, right)
+    unscored = {n.id for n in graph.nodes if n.kind not in ("target", "loss")}
+    test_edges = [e for e in graph.edges if e.kind != "train" and e.src in unscored and e.dst in unscored]
     used = {n for e in train_edges + test_edges for n in (e.src, e.dst)}
     train_nodes = [n._replace(id=TRAIN + n.id) for n in graph.nodes if n.id not in shared]
-    nodes = [n for n in train_nodes + list(graph.nodes) if n.kind != "init" or n.id in used]
+    test_nodes = [n for n in graph.nodes if n.id in unscored]
+    nodes = [n for n in train_nodes + test_nodes if n.kind != "init" or n.id in used]
     captions = [Node(TRAIN + CAPTION, "", "caption", "training: the target y(t-1) is fed back"),
                 Node(CAPTION, "", "caption", "test: the model's own output is fed back")]
     return Graph(tuple(captions + nodes), tuple(train_edges + test_edges), steps=graph.steps)
@@ -95,10 +98,11 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
         return None
 
     columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
+    carried = {e.src for e in flows if e.delay}   # only the states read later have a "…" for the hidden steps
     for step, suffix in columns:
         gap = suffix.startswith(GAP)
         for n in per_step:
-            if n.id in at_end and (gap or step != steps or not with_ends):
+            if (n.id in at_end and (gap or step != steps or not with_ends)) or (gap and n.id not in carried):
                 continue
             label = GAP if gap else f"{n.name}({shown[step]})"
             nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
@@ -126,9 +130,13 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
             edges.append(Edge(src, dst, params=e.params, kind=e.kind))
             if e.delay and step + e.delay not in shown:   # leaving toward a hidden step: ends at its gap's "…"
                 dst_col = place(step + e.delay)
-                if dst_col and dst_col.startswith(GAP) and (dst, dst_col) not in seen:
-                    seen.add((dst, dst_col))
-                    edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
+                if dst_col and dst_col.startswith(GAP):
+                    if e.dst in carried and (dst, dst_col) not in seen:
+                        seen.add((dst, dst_col))
+                        edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
+                    elif e.dst not in carried and (e.src, step, dst_col) not in seen:   # the state goes on into "…"
+                        seen.add((e.src, step, dst_col))
+                        edges.append(Edge(f"{e.src}@{step}", f"{e.src}@{dst_col}", kind=e.kind))
     if with_ends:
         edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
                        kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
@@ -159,7 +167,8 @@ def _end_nodes(graph: Graph, steps: int) -> tuple[list[Node], list[Edge]]:
         ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note))
         if n.expr is not None and hasattr(n.expr, "name"):   # h[0] = h0: a param (trainable) or an input (given)
             source = f"{n.id}{SOURCE}"
-            ends.append(Node(source, n.name, "source", n.expr.name, step, note=n.note))
+            how = n.note.split(":")[0]   # trainable or given
+            ends.append(Node(source, n.name, "source", f"{n.expr.name} ({how})", step, note=n.note))
             edges.append(Edge(source, n.id, kind="init"))
     for n in graph.kinds("once"):
         ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note))

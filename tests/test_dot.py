@@ -10,9 +10,16 @@ ELMAN = parse(CATALOG["elman"].text)
 
 def test_circuit_marks_the_delay_with_a_black_square():
     dot = to_dot(ELMAN)
-    squares = re.findall(r'"delay:h:1" \[[^\]]*fillcolor="black"[^\]]*shape="square"[^\]]*xlabel="W"', dot)
+    squares = re.findall(r'"delay:h:1" \[[^\]]*fillcolor="black"[^\]]*shape="square"', dot)
     assert len(squares) == 1
-    assert '"h" -> "delay:h:1"' in dot and '"delay:h:1" -> "h"' in dot
+    assert '"h" -> "delay:h:1"' in dot and '"delay:h:1" -> "h" [constraint="false" xlabel="W"]' in dot
+
+
+def test_a_longer_delay_is_a_chain_of_squares_each_read_where_it_is_due():
+    dot = to_dot(parse(CATALOG["lag2"].text))
+    assert '"h" -> "delay:h:1"' in dot and '"delay:h:1" -> "delay:h:2"' in dot
+    assert '"delay:h:1" -> "h" [constraint="false" xlabel="W₁"]' in dot
+    assert '"delay:h:2" -> "h" [constraint="false" xlabel="W₂"]' in dot
 
 
 def test_circuit_labels_edges_with_parameters():

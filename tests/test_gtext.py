@@ -60,3 +60,29 @@ def test_multi_equation_cell_is_unrolled_to_its_states_and_inputs():
     lstm = parse(CATALOG["lstm"].text)
     assert g_text(lstm, "h", 2) == "h(2) = f(f(h(0), x(1), c(0)), x(2), f_c(h(0), x(1), c(0)))"
     assert "o(" not in g_text(lstm, "h", 2, substitute=True)   # the gates are written in, not named
+
+
+STATES = [a.name for a in CATALOG.values() if a.state and a.name not in ("dynamical", "recursive")]
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_substituted_text_computes_what_the_backend_computes(name):
+    import numpy as np
+
+    from graphs.backends import run
+    from gtext_eval import evaluate
+    graph, state, steps = parse(CATALOG[name].text), CATALOG[name].state, 3
+    rng = np.random.default_rng(1)
+    inputs = {n.id: rng.normal(size=(steps, 2)) for n in graph.kinds("input", "target")}
+    done = run(graph, inputs, hidden=3, mode="test")
+    values = done.arrays()
+
+    def value(var: str, step: int | None):
+        if step is None:
+            return np.asarray(done.params[var]) if var in done.params else values[var][0]   # θ, or C
+        if step == 0:   # h(0): zeros, or a trainable one's parameter
+            source = {n.name: n.expr.name for n in graph.kinds("init") if n.expr is not None and hasattr(n.expr, "name")}
+            return np.asarray(done.params[source[var]]) if var in source else np.zeros(done.shapes.sizes[var])
+        return (inputs[var][step - 1] if var in inputs else values[var][step - 1, 0])
+    text = g_text(graph, state, steps, substitute=True)
+    assert np.allclose(evaluate(text, value), values[state][steps - 1, 0], atol=1e-9), text

@@ -43,7 +43,8 @@ def test_parameters_as_single_nodes_wired_to_every_step():
 
 def test_elided_view_answers_for_a_million_steps():
     g = unfold(ELMAN, 1_000_000, elide=True)
-    assert len(g.nodes) == 6 * 7 + 1   # three steps, one "…" column, three steps, h(0)
+    assert len(g.nodes) == 6 * 6 + 1 + 1   # three steps, three steps, h(0), and "…" for h only, the state carried
+    assert [n.id for n in g.nodes if n.kind == "ellipsis"] == ["h@…1"]
     chain = [(e.src, e.dst) for e in g.edges if e.src.startswith("h") and e.dst.startswith("h")]
     assert chain == [("h[0]", "h@1"), ("h@1", "h@2"), ("h@2", "h@3"), ("h@3", "h@…1"),
                      ("h@…1", "h@999998"), ("h@999998", "h@999999"), ("h@999999", "h@1000000")]

@@ -5,7 +5,7 @@ from graphs.ir import Edge, Graph, Node
 
 from . import colors
 from .layout import LabelSpots, Lanes, grid, label_position, place_on
-from .style import EDGE_STYLE, FONT, MUTED, NODE_STYLE
+from .style import EDGE_STYLE, FONT, LABEL_COLOR, MUTED, NODE_STYLE
 from .notation import name_in_book, show
 from .textsize import variable_diameters
 
@@ -50,7 +50,7 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
         graph_attrs.update(rankdir="BT", nodesep="0.35", ranksep="0.45")
     lines.append("  graph" + attrs(graph_attrs))
     lines.append("  node" + attrs({"fontname": FONT, "fontsize": "11", "width": "0.45", "margin": "0.02"}))
-    lines.append("  edge" + attrs({"fontname": FONT, "fontsize": "10", "arrowsize": "0.7"}))
+    lines.append("  edge" + attrs({"fontname": FONT, "fontsize": "10", "arrowsize": "0.7", "fontcolor": LABEL_COLOR}))
     shown = [n for n in graph.nodes if param_nodes or n.kind != "param"]
     cells = grid(graph) if positioned else None
     positions = place_on(graph, cells) if positioned else {}
@@ -62,8 +62,11 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     if positioned:
         lines += _cell_boxes(shown, cells)
     sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()} if positioned else {}
+    gates = cells.gates if positioned else frozenset()
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
+        if n.name in gates and n.kind == "state":   # a gate is a value of its step, not a carried state
+            n = n._replace(kind="output")
         size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
@@ -89,6 +92,8 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
         lines += _circuit_edges(edges, notation)
     if graph.tree:
         lines += _leaves_in_order(shown)
+    if graph.steps is None:
+        lines += _init_sources(shown)
     if values:
         lines += colors.legend_lines(scale, positions)
     lines.append("}")
@@ -137,7 +142,8 @@ def edge_style(e: Edge) -> dict[str, str]:
 
 
 def unlabelled(edges: list[Edge], step_of: dict[str, int | None] | None = None) -> set[int]:
-    """Indices of edges whose θ label repeats one already on another edge into the same node.
+    """Indices of edges whose θ label repeats one already on another edge into the same node, or out of the
+    same node into another step of the same variable.
 
     W @ concat(h[t-1], x) puts W on two edges into one node; it is written once, on the edge from the
     same step (x(t), the shorter one), so that every parameter's label appears once per node.
@@ -153,38 +159,58 @@ def unlabelled(edges: list[Edge], step_of: dict[str, int | None] | None = None) 
         key = (e.dst, e.params, e.kind)
         if key not in keep or (same_step(e) and not same_step(edges[keep[key]])):
             keep[key] = k
-    return {k for k, e in enumerate(edges) if e.params and keep[e.dst, e.params, e.kind] != k}
+    silent = {k for k, e in enumerate(edges) if e.params and keep[e.dst, e.params, e.kind] != k}
+    if step_of is not None:   # a fan from one node to every step of a variable (C → s(t), Fig 10.12): once
+        fans: dict[tuple, int] = {}
+        for k, e in enumerate(edges):
+            if e.params and k not in silent and step_of.get(e.src) != step_of.get(e.dst):
+                first = fans.setdefault((e.src, e.params, e.kind, e.dst.split("@")[0]), k)
+                if first != k:
+                    silent.add(k)
+    return silent
 
 
 def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
-    """Edges of a circuit: a delayed read passes through a black square (the book's delay mark), one square
-    per state and delay, shared by everything that reads that state's past."""
+    """Edges of a circuit: a read of the past passes through black squares, the book's delay mark: one per
+    step of delay, chained (h → ■ → ■ → h for h(t-2)), beside the state and shared by all its readers."""
     lines = []
     silent = unlabelled(edges)
     squares: set[str] = set()
     for k, e in enumerate(edges):
         style = edge_style(e)
         label = "" if k in silent else edge_label(e, notation)
-        if e.delay:
-            square = f"delay:{e.src}:{e.delay}"
-            when = f"t{-e.delay:+d}" if abs(e.delay) > 1 or e.delay < 0 else ""
-            square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(e.delay))
-            # the loop back does not pull the reader above the state (Fig 10.2): it stays near its inputs
-            tail = dict(style, label=label, xlabel=when, constraint="false")
-            if e.src == e.dst:
-                # a self-loop: the square sits beside its node, as in Fig 10.2; labels go on the square
-                # because Graphviz cannot route labelled edges within one rank
-                square_style["xlabel"] = " ".join(x for x in (label, when) if x)
-                tail = style
+        if not e.delay:
+            lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
+            continue
+        way = 1 if e.delay > 0 else -1
+        before = e.src
+        for lag in range(1, abs(e.delay) + 1):
+            square = f"delay:{e.src}:{way * lag}"
             if square not in squares:
                 squares.add(square)
-                # the square sits beside its state, as in Fig 10.2, whoever reads the state's past
+                square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(way * lag))
+                if way < 0:
+                    square_style["xlabel"] = f"t+{lag}"   # reading the future: say so (Fig 10.11)
                 lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
                 lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
-                lines.append(f"  {quote(e.src)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
-            lines.append(f"  {quote(square)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
-        else:
-            lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
+                lines.append(f"  {quote(before)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
+            before = square
+        # the loop back does not pull the reader above the state (Fig 10.2); its θ as an xlabel, which
+        # Graphviz can place even on an edge within one rank (a self-loop)
+        tail = dict(style, xlabel=label, constraint="false")
+        lines.append(f"  {quote(before)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
+    return lines
+
+
+def _init_sources(shown: list[Node]) -> list[str]:
+    """Where a circuit's trainable or given h(0) comes from: its parameter or input, as a box."""
+    lines = []
+    for n in shown:
+        if n.kind == "init" and n.note.startswith(("trainable: ", "given: ")):
+            how, name = n.note.split(": ", 1)
+            box = quote(f"{n.id}:source")
+            lines.append(f"  {box}{attrs(dict(NODE_STYLE['source'], label=f'{name} ({how})'))}")
+            lines.append(f"  {box} -> {quote(n.id)}{attrs(EDGE_STYLE['init'])}")
     return lines
 
 

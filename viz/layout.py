@@ -16,6 +16,7 @@ from graphs.ir import Graph, Node
 from graphs.unfold import TRAIN
 
 from .structure import Structure, structure
+from .textsize import text_width
 
 COLUMN_GAP = 28.0   # points between the widest nodes of neighbouring columns
 ROW_HEIGHT = 78.0
@@ -34,6 +35,7 @@ class Grid:
     fixed: dict[str, tuple[float, float]]   # node id → (x, y) of nodes in no column: θ, values computed once
     lift: float = 0.0                       # how far the training panel sits above the test panel
     cell: frozenset[str] = frozenset()      # the variables a step's cell box surrounds (gates and rails)
+    gates: frozenset[str] = frozenset()     # the cell's own values (not its rails): drawn as plain values
     cell_box: tuple[float, float, float, float] | None = None   # (x, y, half width, half height) in a column
 
     def offset(self, n: Node) -> tuple[float, float]:
@@ -92,6 +94,7 @@ def grid(graph: Graph) -> Grid:
     boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
                 slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),
+                gates=frozenset(shape.cell),
                 cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None)
 
 
@@ -121,7 +124,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
 
     A step's cell spreads along its rows; a rail sits under the cell values it is made of (an LSTM's c over
     its gates), a rail under the cell at the cell's right (its h, read by the next step's gates); inputs under
-    what reads them; a backward rail half a slot right of the forward one, so x(t) reaches both (Fig 10.11).
+    what reads them; a backward rail a slot right of the forward one, so x(t) reaches both (Fig 10.11).
     """
     rows: dict[int, list[str]] = {}
     cell = set(shape.cell)
@@ -146,7 +149,7 @@ def _slots(shape: Structure) -> tuple[dict[str, float], int]:
             if v in inputs or v in shape.below:
                 continue
             if v in shape.back_rails and shape.rails:
-                wanted[v] = (mean(shape.rails) or 0.0) + 0.5
+                wanted[v] = (mean(shape.rails) or 0.0) + 1.0
             else:
                 wanted[v] = mean(sources[v])
         _spread(wanted, slot)
@@ -216,6 +219,7 @@ class Lanes:
         self.rows: dict[float, list[float]] | None = None
         self.columns: dict[float, list[float]] = {}
         self.by_x: list[tuple[float, float]] = []
+        self.known: dict[str, tuple[float, float]] | None = None   # positions(), asked for once
 
     def between(self, src: tuple[float, float], dst: tuple[float, float]) -> int:
         """How many nodes a straight edge from src to dst would pass behind (0 for a slanted edge).
@@ -255,15 +259,14 @@ class Lanes:
 
     def _near_slant(self, src: tuple[float, float], dst: tuple[float, float]) -> int:
         """Nodes (other than the ends) closer than CLEARANCE to the segment src–dst."""
-        if self.rows is None:
-            self._index()
+        by_x = self._sorted_by_x()
         (x1, y1), (x2, y2) = src, dst
-        lo = bisect.bisect_left(self.by_x, (min(x1, x2) - CLEARANCE, -math.inf))
-        hi = bisect.bisect_right(self.by_x, (max(x1, x2) + CLEARANCE, math.inf))
+        lo = bisect.bisect_left(by_x, (min(x1, x2) - CLEARANCE, -math.inf))
+        hi = bisect.bisect_right(by_x, (max(x1, x2) + CLEARANCE, math.inf))
         dx, dy = x2 - x1, y2 - y1
         length2 = dx * dx + dy * dy
         count = 0
-        for x, y in self.by_x[lo:hi]:
+        for x, y in by_x[lo:hi]:
             if (x, y) in (src, dst):
                 continue
             along = ((x - x1) * dx + (y - y1) * dy) / length2
@@ -271,10 +274,20 @@ class Lanes:
                 count += 1
         return count
 
+    def _sorted_by_x(self) -> list[tuple[float, float]]:
+        """Every node's position, by x (made on first need: long chains of level edges never need it)."""
+        if not self.by_x:
+            self.by_x = sorted((round(x, 1), round(y, 1)) for x, y in self._positions().values())
+        return self.by_x
+
+    def _positions(self) -> dict[str, tuple[float, float]]:
+        if self.known is None:
+            self.known = self.positions()
+        return self.known
+
     def _index(self) -> None:
-        self.by_x = sorted((round(x, 1), round(y, 1)) for x, y in self.positions().values())
         self.rows = {}
-        for x, y in self.positions().values():
+        for x, y in self._positions().values():
             x, y = round(x, 1), round(y, 1)
             self.rows.setdefault(y, []).append(x)
             self.columns.setdefault(x, []).append(y)
@@ -325,18 +338,19 @@ class LabelSpots:
     def __init__(self, lanes: Lanes, radius: dict[tuple[float, float], float] | None = None, font_size: float = 10.0):
         self.lanes = lanes
         self.radius = radius or {}   # node position → its radius, where it is not about CLEARANCE
-        self.char = 0.7 * font_size   # a little wider than most letters: W and m are wide
+        self.font_size = font_size
         self.height = 1.4 * font_size
         self.boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
     def spot(self, src: tuple[float, float], dst: tuple[float, float], corner, text: str) -> tuple[float, float]:
         """Centre of the label `text` for the edge src → dst (bent at corner, if given)."""
-        w, h = self.char * len(text), self.height
+        w, h = text_width(text, self.font_size) + 3, self.height
         legs = [(src, corner), (corner, dst)] if corner else [(src, dst)]
         first = None
-        for frac in (0.5, 0.32, 0.68, 0.2, 0.8):
+        tries = [(frac, side) for side in (1, -1) for frac in (0.5, 0.32, 0.68, 0.2, 0.8)]   # this side first
+        for frac, side in tries:
             for a, b in legs:
-                centre = _beside(a, b, frac, w, h)
+                centre = _beside(a, b, frac, w, h, side)
                 first = first or centre
                 box = (centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2)
                 if not self._taken(box):
@@ -356,11 +370,10 @@ class LabelSpots:
             for a0, b0, a1, b1 in self.boxes.get(key, ()):
                 if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
                     return True
-        if self.lanes.rows is None:
-            self.lanes._index()
-        lo = bisect.bisect_left(self.lanes.by_x, (x0 - CLEARANCE, -math.inf))
-        hi = bisect.bisect_right(self.lanes.by_x, (x1 + CLEARANCE, math.inf))
-        for x, y in self.lanes.by_x[lo - 1 if lo else 0:hi + 1]:
+        by_x = self.lanes._sorted_by_x()
+        lo = bisect.bisect_left(by_x, (x0 - CLEARANCE, -math.inf))
+        hi = bisect.bisect_right(by_x, (x1 + CLEARANCE, math.inf))
+        for x, y in by_x[lo - 1 if lo else 0:hi + 1]:
             reach = self.radius.get((x, y), CLEARANCE - 4)
             if x0 - reach < x < x1 + reach and y0 - reach < y < y1 + reach:
                 return True
@@ -371,13 +384,16 @@ class LabelSpots:
             self.boxes.setdefault(key, []).append(box)
 
 
-def _beside(a: tuple[float, float], b: tuple[float, float], frac: float, w: float, h: float) -> tuple[float, float]:
-    """A label's centre beside the point at frac along a → b: to the right of a steep line, above a flat one."""
+def _beside(a: tuple[float, float], b: tuple[float, float], frac: float, w: float, h: float,
+            side: int = 1) -> tuple[float, float]:
+    """A label's centre beside the point at frac along a → b: to the right of a steep line, above a flat one
+    (side -1: the other side)."""
     (x1, y1), (x2, y2) = a, b
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy) or 1.0
     nx, ny = -dy / length, dx / length
     if (abs(dy) > abs(dx) and nx < 0) or (abs(dy) <= abs(dx) and ny < 0):
         nx, ny = -nx, -ny
+    nx, ny = side * nx, side * ny
     gap = 3 + abs(nx) * w / 2 + abs(ny) * h / 2
     return round(x1 + frac * dx + nx * gap, 1), round(y1 + frac * dy + ny * gap, 1)

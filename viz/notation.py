@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 SUPERSCRIPT = str.maketrans("0123456789+-−()t", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ᵗ")
+RAISABLE = str.maketrans("", "", "0123456789+-−t")   # deletes what has a superscript form
 SUBSCRIPT = dict(zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 HAT = "\u0302"   # combining circumflex: y + ^ = ŷ
 NOTATIONS = ("book", "plain")
@@ -22,10 +23,9 @@ def book(label: str) -> str:
     name, paren, step = label.partition("(")
     if not paren or not step.endswith(")"):
         return name_in_book(label)
-    raised = ("(" + step).translate(SUPERSCRIPT)
-    if any(c not in "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗ" for c in raised):   # τ, a tree's 1:4: no superscript form
+    if step[:-1].translate(RAISABLE):   # τ, a tree's 1:4: no superscript form
         return f"{name_in_book(name)}({step}"
-    return name_in_book(name) + raised
+    return name_in_book(name) + ("(" + step).translate(SUPERSCRIPT)
 
 
 @lru_cache(maxsize=1024)

@@ -62,7 +62,7 @@ def structure(graph: Graph) -> Structure:
             continue
         elif src_step == dst_step and "ellipsis" not in (src_kind, dst_kind):
             within.add((src, dst))
-        elif src_step is not None and dst_step is not None:
+        elif src_step is not None and dst_step is not None and dst_kind != "ellipsis":   # not "goes on into …"
             delayed.add((src, dst, 1 if dst_step > src_step else -1))
     touched = {v for pair in within for v in pair} | {v for s, d, _ in delayed for v in (s, d)}
     loose = {v: once for v, once in to_once.items() if v not in touched}

@@ -1,6 +1,7 @@
 """How each kind of node and edge looks: one table, no if-chains in the drawing code."""
 
 FONT = "Helvetica"
+LABEL_COLOR = "#1d4ed8"   # θ on edges, in every drawing
 NODE_STYLE = {
     "input":    {"shape": "circle", "style": "filled", "fillcolor": "#dbeafe"},
     "target":   {"shape": "circle", "style": "filled", "fillcolor": "#fef3c7"},
@@ -16,7 +17,7 @@ NODE_STYLE = {
     "cell":     {"shape": "box", "style": "rounded,dashed", "color": "#9ca3af", "label": "", "fixedsize": "true"},
     "delay":    {"shape": "square", "style": "filled", "fillcolor": "black", "label": "",
                  "width": "0.14", "height": "0.14", "fixedsize": "true"},
-    "edge_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": "#1d4ed8", "width": "0", "height": "0",
+    "edge_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": LABEL_COLOR, "width": "0", "height": "0",
                    "margin": "0"},
 }
 EDGE_STYLE = {
@@ -26,8 +27,8 @@ EDGE_STYLE = {
     "final": {"color": "#7c3aed"},
     "train": {"color": "#b45309", "style": "dashed", "label_suffix": " (train)"},
     "test":  {"color": "#0f766e", "style": "dashed", "label_suffix": " (test)"},
-    "left":  {},
-    "right": {},
+    "left":  {"label_suffix": " (left)"},
+    "right": {"label_suffix": " (right)"},
     "leaf":  {},
 }
 MUTED = {"fillcolor": "#f9fafb", "color": "#d1d5db", "fontcolor": "#9ca3af"}

@@ -60,7 +60,7 @@ class _Look:
         return self._extents[key]
 
 
-_DIGITS = str.maketrans("123456789", "000000000")
+_DIGITS = str.maketrans("123456789¹²³⁴⁵⁶⁷⁸⁹", "000000000⁰⁰⁰⁰⁰⁰⁰⁰⁰")   # h(12) and h⁽¹²⁾ are as wide as h(00)
 
 
 def to_svg(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] | None = None,
@@ -95,6 +95,8 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
     plain: dict[tuple[str, str], _Look] = {}   # (kind, variable) → look: one size for a variable at every step
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
+        if n.name in where.gates and n.kind == "state":   # a gate is a value of its step, not a carried state
+            n = n._replace(kind="output")
         styled = (values and n.id in values) or n.id in muted
         if styled:
             style = node_style(n, tip, values, muted, scale)
