@@ -253,20 +253,25 @@ def run_page(source: str, state: str) -> None:
 @st.cache_resource(show_spinner="Loading the trained models…")
 def models() -> dict:
     """The shipped explainer models (read-only: never mutated)."""
-    from graphs.explainers import charrnn, sentiment, year
-    return {"sentiment": sentiment.load(), "year": year.load(), "chars": charrnn.load()}
+    from graphs.explainers import charrnn, sentiment, window, year
+    words = sentiment.load()
+    return {"sentiment": words, "window": window.load(words=words), "year": year.load(), "chars": charrnn.load()}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def order_views(first: str, second: str) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
-    from viz.plots import heatmap, probability_lines, projection, to_svg
+    from graphs.explainers.trace import trace_pair
+    from graphs.explainers.window import classify
+    from viz.plots import heatmap, pair_trace, probability_lines, projection, to_svg
     model = models()["sentiment"]
     runs = {s: model.trajectory(s) for s in (first, second)}
-    return {"lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()})),
+    trace = trace_pair(model, first, second)
+    return {"trace": to_svg(pair_trace(trace)), "steps": (trace["divergence_step"], trace["flip_step"]),
+            "lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()})),
             "projection": to_svg(projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()})),
             "heatmaps": [to_svg(heatmap(h, tokens, title=s)) for s, (tokens, h, _) in runs.items()],
-            "scores": [model.classify(s) for s in (first, second)]}
+            "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring every position…")
@@ -290,8 +295,10 @@ def explain_page() -> None:
 
 
 def order_matters() -> None:
+    from graphs.explainers.sentiment import words
     st.markdown("The two sentences below use the same words. A **bag-of-words** model (the mean of the words' "
-                "embeddings) is *position invariant*: it must give both the same score. A **recurrent** net reads "
+                "embeddings) is *position invariant*: it must give both the same score. A **time-delay net** (a 1-D "
+                "convolution) sees order only inside a window of three words. A **recurrent** net reads "
                 "the words in order, and its hidden state h(t), a lossy summary of the words so far, can carry "
                 "the “not” to the adjective it negates. Watch where the two sentences' P(positive) part ways.")
     a, b = st.columns(2)
@@ -306,8 +313,17 @@ def order_matters() -> None:
         rnn, bag = result["recurrent"], result["bag_of_words"]
         column.metric("Recurrent net", rnn["label"], f"P(positive) = {rnn['p_positive']:.3f}", delta_color="off")
         column.metric("Bag of words", bag["label"], f"P(positive) = {bag['p_positive']:.3f}", delta_color="off")
-    if sorted(first.lower().split()) == sorted(second.lower().split()) and first != second:
+        tdnn = result["time_delay"]
+        column.metric("Time-delay net (3-word window)", tdnn["label"], f"P(positive) = {tdnn['p_positive']:.3f}",
+                      delta_color="off")
+    if sorted(words(first)) == sorted(words(second)) and first != second:
         st.info("Same words, other order: the bag-of-words scores are equal by construction.")
+    parted, flipped = views["steps"]
+    st.markdown("**Step by step.** " + (f"The hidden states part at step {parted}" if parted else
+                                         "The hidden states never part") + "; " +
+                (f"the verdicts part for good at step {flipped}." if flipped else
+                 "the verdicts do not end apart (or the sentences differ in length)."))
+    st.image(views["trace"], width="stretch")
     st.image(views["lines"], width="stretch")
     left, right = st.columns(2)
     left.image(views["projection"], width="stretch")
@@ -322,25 +338,38 @@ def year_anywhere() -> None:
                 "trained only on sentences whose year is the 2nd or the 6th word.")
     st.image(year_plot(), width="stretch")
     sentence = st.text_input("Try a sentence", "we visited paris with friends in 1987", key="year_text")
-    tokens = sentence.split()
-    if not tokens:
-        st.error("type a sentence with at least one word")
+    try:
+        tagged = models()["year"].tag(sentence)
+    except ParseError as err:
+        st.error(str(err))
         return
-    taggers = models()["year"]
-    shared, positional = taggers.shared_scores(tokens), taggers.positional_scores(tokens)
+    tokens, shared, positional = tagged["tokens"], tagged["shared"], tagged["per_position"]
     st.table({"word": tokens, "P(year), shared weights": [f"{p:.2f}" for p in shared],
               "P(year), per-position weights": [f"{p:.2f}" for p in positional] + [""] * (len(tokens) - len(positional))})
 
 
+@st.cache_data(max_entries=1, show_spinner="Finding the units that follow strings, brackets, indentation…")
+def shipped_units() -> dict:
+    """The shipped character model's units, found on the two held-out excerpts."""
+    from graphs.explainers.units import find_units
+    return {name: (f.state, f.unit, f.correlations) for name, f in find_units(models()["chars"]).items()}
+
+
 def character_rnn() -> None:
+    from graphs.explainers.pycorpus import VALID_MODULES, held_out_spans
+    from graphs.explainers.units import BAR, find_units
     from viz.plots import loss_curves, to_svg
     from viz.textcolor import coloured_html
-    from graphs.explainers.charrnn import default_text, tracking_units
-    model = st.session_state.get("user_chars") or models()["chars"]
+    user_model = st.session_state.get("user_chars")
+    model = user_model or models()["chars"]
     train_on_upload()
-    st.markdown("A character-level RNN trained on Python's own `textwrap.py`: it reads one character at a time "
-                "and predicts the next. Sample from it, and colour a text by one hidden unit to find units that "
-                "follow strings, brackets or indentation.")
+    baseline = model.facts.get("baseline_3gram")
+    corpus = ("your text; validation on its last 10%" if user_model else
+              f"standard-library modules; validation on modules it never read ({', '.join(VALID_MODULES)})")
+    st.markdown(f"A character-level GRU ({model.hidden_size} units), written in the recurrence language, trained on "
+                f"{corpus}. It reads one character at a time and predicts the next: validation loss "
+                f"**{model.history['validation'][-1]:.2f} nats/char**"
+                + (f", against {baseline:.2f} for a character 3-gram." if baseline else "."))
     a, b = st.columns([2, 1])
     temperature = b.slider("Temperature", 0.1, 1.5, 0.6, key="temperature")
     prefix = b.text_input("Start with", "def ", key="prefix")
@@ -349,11 +378,24 @@ def character_rnn() -> None:
     except ParseError as err:
         a.error(str(err))
     b.image(to_svg(loss_curves(model.history)), width="stretch")
-    sample_text = default_text()[2000:3500]
-    found = tracking_units(model, sample_text)
-    st.caption("Best-matching units: " + "; ".join(f"{k}: unit {u} (|r| = {r:.2f})" for k, (u, r) in found.items()))
-    unit = int(st.number_input("Unit", 0, 63, found.get("inside a string", (0, 0))[0], key="unit"))
-    st.html(coloured_html(sample_text, model.hidden(sample_text)[:, unit]))
+    found = ({n: (f.state, f.unit, f.correlations) for n, f in find_units(model).items()} if user_model
+             else shipped_units())
+    st.caption(f"Units found automatically (r on each of two held-out excerpts; |r| ≥ {BAR} counts): " + "; ".join(
+        f"{name}: {state}[{unit}] ({', '.join(f'{r:+.2f}' for r in rs)})" for name, (state, unit, rs) in found.items()))
+    left, right = st.columns([2, 1])
+    choice = left.radio("Colour the text by", [*found, "any unit"], horizontal=True, key="unit_choice",
+                        format_func=lambda n: f"{n}: {found[n][0]}[{found[n][1]}]" if n in found else n)
+    if choice in found:
+        state, unit = found[choice][:2]
+    else:
+        state, unit = "h", int(right.number_input("Unit of h", 0, model.hidden_size - 1, 0, key="unit"))
+    source, start, stop = held_out_spans(1_500)[0]
+    text = st.text_area("Text to colour", source[start:stop], height=120, max_chars=5_000, key="colour_text")
+    if not text:
+        st.error("type some text to colour")
+        return
+    st.html(coloured_html(text, model.states(text)[state][:, unit],
+                          title=f"{state}[{unit}] after each character"))
 
 
 def train_on_upload() -> None:

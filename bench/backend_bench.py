@@ -1,12 +1,15 @@
 """Forward-pass time of the IR-evaluating backends vs a hand-written NumPy loop and torch's own RNNs.
 
-    python bench/backend_bench.py [--rounds 5]
+    python bench/backend_bench.py [--rounds 5] [--kinds rnn gru lstm] [--unplanned]
 
 Input 16, hidden 128; (batch 1, T 1,000) and (batch 64, T 200). Our backends run in float64 (the default,
 in which they agree to 1e-9) and in float32, the precision torch's modules use. Every variant keeps the
 hidden state of every step, as torch.nn.RNN does. Variants are interleaved over rounds with a pause between
 blocks (NumPy's BLAS threads keep spinning briefly after a matmul). Prints min and median ms and µs per
 step, each variant's ratio to torch.nn.RNN, and the ratios the targets name, at equal precision.
+--unplanned adds our float32 runs with the evaluation plan's passes off (graphs/backends/plan.py).
+--cpu runs everything on one thread and times CPU, not wall clock: on a machine shared with other jobs,
+wall-clock times swing by several times between rounds; CPU time much less.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from graphs.backends.weights import convert  # noqa: E402
 INPUT, HIDDEN = 16, 128
 
 
-def variants(kind: str, batch: int, steps: int) -> dict:
+def variants(kind: str, batch: int, steps: int, with_unplanned: bool = False) -> dict:
     """name → a function running one forward pass; every variant keeps the states of all steps."""
     torch.manual_seed(0)
     module = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[kind](INPUT, HIDDEN)
@@ -43,6 +46,11 @@ def variants(kind: str, batch: int, steps: int) -> dict:
                                                                      dtype=dtype)
         out[f"ours torch {dtype}"] = lambda xs=xs, tensors=tensors, dtype=dtype: run(
             graph, {"x": xs}, params=tensors, backend="torch", dtype=dtype)
+    if with_unplanned:   # the same runs with the equations evaluated as written (no plan passes)
+        xs, tensors = xs32.numpy(), {k: torch.tensor(v, dtype=torch.float32) for k, v in converted.params.items()}
+        out["numpy f32 unplanned"] = lambda: run(graph, {"x": xs}, params=converted.params, dtype="float32", passes=())
+        out["torch f32 unplanned"] = lambda: run(graph, {"x": xs}, params=tensors, backend="torch", dtype="float32",
+                                                 passes=())
     out[f"torch.nn.{kind.upper()}"] = lambda: module(xs32)
     if kind == "rnn":
         p = converted.params
@@ -76,18 +84,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--kinds", nargs="+", default=["rnn", "gru", "lstm"])
+    parser.add_argument("--unplanned", action="store_true", help="also run without the plan's passes (float32)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="one thread everywhere and CPU time, not wall time: steadier on a busy machine")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    clock = time.perf_counter
+    if args.cpu:
+        from threadpoolctl import threadpool_limits
+        torch.set_num_threads(1)
+        threadpool_limits(1)
+        clock = time.process_time
     for kind in args.kinds:
         for batch, steps in ((1, 1000), (64, 200)):
-            funcs = variants(kind, batch, steps)
+            funcs = variants(kind, batch, steps, args.unplanned)
             times: dict[str, list[float]] = {name: [] for name in funcs}
             for _ in range(args.rounds):
                 for name, f in funcs.items():
                     time.sleep(0.3)
-                    t0 = time.perf_counter()
+                    t0 = clock()
                     f()
-                    times[name].append(time.perf_counter() - t0)
+                    times[name].append(clock() - t0)
             best = {name: min(ts) for name, ts in times.items()}
             reference = best[f"torch.nn.{kind.upper()}"]
             print(f"{kind.upper()}  batch {batch}, T {steps}, input {INPUT}, hidden {HIDDEN}")

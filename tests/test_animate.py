@@ -98,10 +98,12 @@ def test_cli_run_errors_are_one_line():
 
 def test_cli_writes_every_frame_as_svg_and_a_gif(tmp_path, graphviz_dot):
     done = _cli("run", "--arch", "driven", "--text", "one two three", "--embed", "4",
-                "--frames", str(tmp_path / "frames"), "--gif", str(tmp_path / "a.gif"), "--json")
+                "--frames", str(tmp_path / "frames"), "--gif", str(tmp_path / "a.gif"),
+                "--svg-animation", str(tmp_path / "a.svg"), "--json")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [f"frame-000{k}.svg" for k in range(4)]
     assert (tmp_path / "a.gif").read_bytes().startswith(b"GIF8")
+    assert (tmp_path / "a.svg").read_text().count("<animate ") >= 3 * 3   # h, x, o of 3 steps, at least
 
 
 def test_tree_inner_nodes_are_not_given_a_leafs_value():

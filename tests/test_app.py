@@ -83,6 +83,8 @@ def test_explain_order_matters_shows_both_models(graphviz_dot):
     assert ("Recurrent net", "positive") in metrics and ("Recurrent net", "negative") in metrics
     bag = [m for m in at.metric if m.label == "Bag of words"]
     assert len(bag) == 2 and bag[0].value == bag[1].value   # the same words: the same score
+    steps = [m.value for m in at.markdown if m.value.startswith("**Step by step.**")]
+    assert steps == ["**Step by step.** The hidden states part at step 3; the verdicts part for good at step 8."]
     at.text_input(key="first").set_value("").run()
     assert not at.exception and any("at least one word" in e.value for e in at.error)
 
@@ -91,10 +93,24 @@ def test_explain_year_and_character_pages(graphviz_dot):
     at = _app("Explain")
     at.radio(key="topic").set_value("“2009” in any position").run()
     assert not at.exception and at.table
+    at.text_input(key="year_text").set_value("In 2009, I went to Nepal").run()
+    words = at.table[0].value["word"].tolist()
+    shared = [float(p) for p in at.table[0].value["P(year), shared weights"]]
+    assert words[:3] == ["In", "2009", ","] and shared[1] >= 0.9
     at.radio(key="topic").set_value("Character RNN").run()
     assert not at.exception and at.code and at.code[0].value.startswith("def ")
     at.slider(key="temperature").set_value(1.2).run()
     assert not at.exception
+    choices = at.radio(key="unit_choice").options
+    assert [c.split(":")[0] for c in choices] == ["inside a string", "bracket depth", "indentation", "any unit"]
+    coloured = [h for h in at.get("html") if "after each character" in h.proto.body]
+    string_unit = choices[0].split(": ")[1]          # e.g. "h[4]"
+    assert len(coloured) == 1 and f"{string_unit} after each character" in coloured[0].proto.body
+    at.radio(key="unit_choice").set_value("any unit").run()
+    at.number_input(key="unit").set_value(5).run()
+    assert not at.exception and "h[5] after each character" in at.get("html")[-1].proto.body
+    at.text_area(key="colour_text").set_value("").run()
+    assert any("type some text" in e.value for e in at.error)
 
 
 def test_the_animation_downloads_as_a_gif(graphviz_dot):

@@ -36,24 +36,18 @@ def test_float32_runs_stay_in_float32_and_agree_with_float64(name, backend):
         np.testing.assert_allclose(np.asarray(value), exact[key], rtol=1e-4, atol=1e-4)
 
 
-def test_a_sum_is_regrouped_so_the_loop_adds_once_per_step():
+def test_a_sum_is_regrouped_so_the_loop_adds_once_per_step(monkeypatch):
     text = "input x\nparam U, W, b, c\nh = tanh(U @ x + b + W @ h[t-1] + c)"
     graph, xs = parse(text), np.random.default_rng(4).normal(size=(6, 2, 3))
-    adds = []
-
-    class CountingOps(dict):   # counts the additions done inside the time loop (on one step's arrays)
-        def __getitem__(self, key):
-            fn = dict.__getitem__(self, key)
-            if key != "add":
-                return fn
-            return lambda a, b: (adds.append(np.ndim(a)), fn(a, b))[1]
+    adds = []   # the ndim of each addition's result: 2 inside the time loop (one step's arrays)
     from graphs.backends import numpy_ops
-    original = numpy_ops.OPS
-    numpy_ops.OPS = CountingOps(original)
-    try:
-        result = run(graph, {"x": xs}, hidden=4)
-    finally:
-        numpy_ops.OPS = original
+
+    def counted(fn):
+        return lambda *args: (lambda out: (adds.append(np.ndim(out)), out)[1])(fn(*args))
+    monkeypatch.setattr(numpy_ops, "OPS", {**numpy_ops.OPS, "add": counted(numpy_ops.OPS["add"])})
+    monkeypatch.setattr(numpy_ops, "INPLACE", {**numpy_ops.INPLACE, "add": counted(numpy_ops.INPLACE["add"])})
+    monkeypatch.setattr(numpy_ops, "matmul_add", counted(numpy_ops.matmul_add))   # W @ h[t-1] + the rest
+    result = run(graph, {"x": xs}, hidden=4)
     assert adds.count(2) == 6   # one addition of (batch, units) arrays per step
     p, h = result.params, np.zeros((2, 4))
     for t in range(6):
@@ -144,3 +138,12 @@ def test_both_backends_implement_exactly_the_languages_operations():
     from graphs.backends import numpy_ops, torch_ops
     from graphs.ops import ALL, EVALUATOR_ONLY
     assert set(numpy_ops.OPS) == set(torch_ops.OPS) == ALL - EVALUATOR_ONLY
+
+
+def test_numpy_time_loop_runs_blas_on_one_thread():
+    from threadpoolctl import threadpool_info
+
+    from graphs.backends import numpy_ops
+    with numpy_ops.time_loop():
+        inside = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert inside and set(inside) == {1}

@@ -45,6 +45,8 @@ BAD = [
     (["run", "--weights", "{tmp}/file.txt", "--text", "hi"], "not a readable torch weights file"),
     (["run", "--arch", "elman", "--text", "hi", "--backend", "jax"], "invalid choice: 'jax'"),
     (["explain"], "the following arguments are required: sentences"),
+    (["year"], "the following arguments are required: sentences"),
+    (["run", "--arch", "elman", "--text", "hi", "--svg-animation", "{tmp}/a.gif"], "must end in one of: .svg"),
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 from graphs.explainers.corpus import HELD_OUT_SUBJECTS, held_out_pairs, training_corpus
 from graphs.explainers.natural import NATURAL
 from graphs.explainers.sentiment import accuracy, load, train, words
+from graphs.explainers.trace import trace_pair
 
 SEED_PAIR = ["I am not sad, I'm happy.", "I am sad, I'm not happy."]
 
@@ -57,6 +58,30 @@ def test_retraining_from_the_seed_reaches_the_stated_accuracy():
 def test_cli_explain_prints_each_models_label_and_probability():
     done = subprocess.run([sys.executable, "-m", "viz", "explain", "--json", *SEED_PAIR], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = json.loads(done.stdout)["sentences"]
     assert [r["recurrent"]["label"] for r in out] == ["positive", "negative"]
     assert out[0]["bag_of_words"] == out[1]["bag_of_words"]
+
+
+def test_cli_explain_traces_each_pair():
+    done = subprocess.run([sys.executable, "-m", "viz", "explain", "--json", *SEED_PAIR, "I love it.", "I hate it.",
+                           "A lone sentence."], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    seed, unknown_verbs = json.loads(done.stdout)["pairs"]
+    # "I am not sad …" / "I am sad …": the states part at the 3rd word, the verdicts at the last
+    assert (seed["divergence_step"], seed["divergence_tokens"]) == (3, ["not", "sad"])
+    assert seed["delta_h"][:2] == [0.0, 0.0] and seed["delta_h"][2] > seed["threshold"]
+    assert (seed["flip_step"], seed["flip_tokens"]) == (8, [".", "."])
+    assert seed["bag_of_words"][0] == seed["bag_of_words"][1]
+    assert len(seed["p_positive"][0]) == len(seed["tokens"][0]) == 8
+
+
+@pytest.mark.parametrize("first, second, parted, flipped", [
+    ("I am not sad, I'm happy.", "I am sad, I'm not happy.", 3, 8),
+    ("She is happy.", "She is sad.", 3, 3),
+    ("She could not be happier.", "She could be happier.", 3, None),   # lengths differ: no common last step
+])
+def test_trace_pair_marks_where_states_and_verdicts_part(model, first, second, parted, flipped):
+    trace = trace_pair(model, first, second)
+    assert (trace["divergence_step"], trace["flip_step"]) == (parted, flipped)
+    assert all(d <= trace["threshold"] for d in trace["delta_h"][:parted - 1])

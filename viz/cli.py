@@ -86,9 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     runner.add_argument("--gif", help="also write the animation of the hidden state to this .gif")
     runner.add_argument("--frames", help="also write each animation frame as SVG into this folder")
-    explain = commands.add_parser("explain", help="order matters: the recurrent and bag-of-words sentiment models")
+    runner.add_argument("--svg-animation", help="also write the animation as one animated .svg (plays in a browser)")
+    explain = commands.add_parser("explain", help="order matters: both sentiment models' verdicts, and for each "
+                                  "pair of sentences (1st and 2nd, 3rd and 4th, …) the steps where they part")
     explain.add_argument("sentences", nargs="+")
     explain.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    year = commands.add_parser("year", help="parameter sharing: P(year) for every token, from both taggers")
+    year.add_argument("sentences", nargs="+")
+    year.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     commands.add_parser("app", help="start the app in the browser; Streamlit's options follow (--server.port 8600)")
     return parser
 
@@ -96,9 +101,22 @@ def build_parser() -> argparse.ArgumentParser:
 def _explain(args) -> None:
     import json
 
+    from graphs.explainers import window
     from graphs.explainers.sentiment import load as load_sentiment
+    from graphs.explainers.trace import trace_pair
     model = load_sentiment()
-    print(json.dumps([model.classify(sentence) for sentence in args.sentences], ensure_ascii=False))
+    pairs = zip(args.sentences[::2], args.sentences[1::2])   # 1st with 2nd, 3rd with 4th, …
+    print(json.dumps({"sentences": [window.classify(model, window.load(words=model), sentence)
+                                    for sentence in args.sentences],
+                      "pairs": [trace_pair(model, first, second) for first, second in pairs]}, ensure_ascii=False))
+
+
+def _year(args) -> None:
+    import json
+
+    from graphs.explainers.year import load as load_taggers
+    taggers = load_taggers()
+    print(json.dumps([taggers.tag(sentence) for sentence in args.sentences], ensure_ascii=False))
 
 
 def _run(args) -> None:
@@ -109,6 +127,8 @@ def _run(args) -> None:
     from graphs.backends.session import run_sequence, to_json_ready
     if args.gif:
         check_output_path(args.gif, ("gif",))
+    if args.svg_animation:
+        check_output_path(args.svg_animation, ("svg",))
     if args.frames and Path(args.frames).exists() and not Path(args.frames).is_dir():
         raise UsageError(f"--frames {args.frames}: a file is in the way of that folder")
     if args.text is None and (args.split != "word" or args.embed):
@@ -123,16 +143,19 @@ def _run(args) -> None:
     weights = read_bytes(Path(args.weights)) if args.weights else None
     session = run_sequence(_text(args), sequence, weights=weights, backend=args.backend,
                            hidden=args.hidden, seed=args.seed, dtype=args.dtype)
-    if args.gif or args.frames:
-        from .animate import frames, gif, node_values
+    if args.gif or args.frames or args.svg_animation:
+        from .animate import frames, node_values
+        from .reel import animated_svg, gif, reel
         from .render import render_svg
         unfolded = view(session.graph, "unfolded", len(sequence.tokens))
         numbers, tips = node_values(unfolded, session.result.arrays())
-        dots = frames(unfolded, numbers, tips)
         try:
             if args.gif:
-                Path(args.gif).write_bytes(gif(dots))
+                Path(args.gif).write_bytes(gif(reel(unfolded, numbers, tips)))
+            if args.svg_animation:
+                Path(args.svg_animation).write_text(animated_svg(reel(unfolded, numbers, tips)))
             if args.frames:
+                dots = frames(unfolded, numbers, tips)
                 folder = Path(args.frames)
                 folder.mkdir(parents=True, exist_ok=True)
                 for k, dot in enumerate(dots):
@@ -178,7 +201,8 @@ def _app(args) -> None:
     os.execv(sys.executable, command)
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "app": _app}
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "year": _year,
+            "app": _app}
 
 
 def main(argv: list[str] | None = None) -> int:

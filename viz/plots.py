@@ -131,3 +131,32 @@ def loss_curves(history: dict[str, list[float]]) -> Figure:
     ax.set_ylabel("loss (nats per character)")
     ax.legend(fontsize=8)
     return fig
+
+
+def pair_trace(trace: dict) -> Figure:
+    """‖Δh(t)‖ above the two sentences' P(positive), words on the shared axis, the parting steps marked."""
+    (tokens_1, tokens_2), (p_1, p_2) = trace["tokens"], trace["p_positive"]
+    steps = max(len(p_1), len(p_2))
+    fig = Plot(figsize=(max(6.0, 0.9 * steps), 5))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
+    top.plot(range(1, len(trace["delta_h"]) + 1), trace["delta_h"], marker="o", color="#444")
+    top.axhline(trace["threshold"], color="#999", lw=0.6, ls="--")
+    top.set_ylabel("‖h₁(t) − h₂(t)‖")
+    for line, p in (("first", p_1), ("second", p_2)):
+        bottom.plot(range(1, len(p) + 1), p, marker="o", label=trace[line])
+    for k, (label, score) in enumerate(zip(("bag of words, first", "bag of words, second"), trace["bag_of_words"])):
+        bottom.axhline(score, color="#7c3aed", lw=1, ls=(0, (4, 2 + 2 * k)), label=f"{label}: {score:.3f}")
+    bottom.axhline(0.5, color="#999", lw=0.6, ls="--")
+    for step, name, colour in ((trace["divergence_step"], "states part", "#d97706"),
+                               (trace["flip_step"], "verdicts part", "#dc2626")):
+        if step is not None:
+            for ax in (top, bottom):
+                ax.axvline(step, color=colour, lw=1.5, alpha=0.7)
+            top.annotate(name, (step, top.get_ylim()[1]), xytext=(3, -12), textcoords="offset points",
+                         color=colour, fontsize=8)
+    words = [f"{a}\n{b}" for a, b in zip(tokens_1 + [""] * steps, tokens_2 + [""] * steps)][:steps]
+    bottom.set_xticks(range(1, steps + 1), words, fontsize=8)
+    bottom.set_ylim(-0.05, 1.05)
+    bottom.set_ylabel("P(positive)")
+    bottom.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig

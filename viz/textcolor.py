@@ -1,21 +1,45 @@
-"""Text with each character's background coloured by a value (a hidden unit's activation)."""
+"""Text with each character's background coloured by a value (a hidden unit's activation), and its legend.
+
+The fills stop at pale tones (PALE_* below), so black text stays readable on every one of them: the
+contrast ratio is at least 4.5 (WCAG AA), checked in tests/test_textcolor.py.
+"""
 from __future__ import annotations
 
 import html
 
-from .colors import diverging
+PALE_NEGATIVE = (96, 165, 250)    # light blue at -scale
+PALE_POSITIVE = (248, 113, 113)   # light red at +scale
+WHITE = (255, 255, 255)
 
 
-def coloured_html(text: str, values, scale: float | None = None) -> str:
-    """A <pre> block: one <span> per character, blue for negative, red for positive, value in the tooltip.
+def fill(value: float, scale: float = 1.0) -> str:
+    """Hex fill of value from -scale (light blue) through 0 (white) to +scale (light red).
+
+    >>> fill(0.0), fill(1.0), fill(-3.0), fill(0.5)
+    ('#ffffff', '#f87171', '#60a5fa', '#fcb8b8')
+    """
+    t = max(-1.0, min(1.0, value / scale)) if scale else 0.0
+    end = PALE_POSITIVE if t > 0 else PALE_NEGATIVE
+    return "#" + "".join(f"{round(w + (e - w) * abs(t)):02x}" for w, e in zip(WHITE, end))
+
+
+def legend_html(title: str, scale: float = 1.0) -> str:
+    """A row of five swatches from -scale to +scale, with a title."""
+    cells = "".join(f'<span style="background:{fill(k * scale / 2, scale)};padding:1px 8px;'
+                    f'border:1px solid #d4d4d4">{k * scale / 2:+.1f}</span>' for k in (-2, -1, 0, 1, 2))
+    return (f'<div style="font-size:13px;margin:4px 0">{html.escape(title)}: '
+            f'<span style="font-family:monospace">{cells}</span></div>')
+
+
+def coloured_html(text: str, values, scale: float = 1.0, title: str = "") -> str:
+    """A legend (if titled) and a <pre> block: one <span> per character, its value in the tooltip.
 
     >>> coloured_html("ab", [1.0, -1.0])
-    '<pre style="line-height:1.35;font-size:13px"><span style="background:#dc2626" title="+1.000">a</span><span style="background:#2563eb" title="-1.000">b</span></pre>'
+    '<pre style="line-height:1.45;font-size:13px;color:#000;background:#fff"><span style="background:#f87171" title="+1.000">a</span><span style="background:#60a5fa" title="-1.000">b</span></pre>'
     """
-    values = [float(v) for v in values]
-    scale = scale or max((abs(v) for v in values), default=1.0) or 1.0
     spans = []
-    for ch, value in zip(text, values):
+    for ch, value in zip(text, (float(v) for v in values)):
         shown = html.escape(ch) if ch != "\n" else "↵\n"
-        spans.append(f'<span style="background:{diverging(value, scale)}" title="{value:+.3f}">{shown}</span>')
-    return '<pre style="line-height:1.35;font-size:13px">' + "".join(spans) + "</pre>"
+        spans.append(f'<span style="background:{fill(value, scale)}" title="{value:+.3f}">{shown}</span>')
+    block = '<pre style="line-height:1.45;font-size:13px;color:#000;background:#fff">' + "".join(spans) + "</pre>"
+    return (legend_html(title, scale) if title else "") + block

@@ -10,6 +10,7 @@ from ..ir import Graph
 from ..parse import ParseError
 from ..shapes import Shapes, infer
 from .evaluate import evaluate
+from .plan import PASSES
 
 BACKENDS = {"numpy": ".numpy_ops", "torch": ".torch_ops"}   # torch is imported only when asked for
 DTYPES = ("float64", "float32")   # float64 by default: the two backends then agree to 1e-9
@@ -48,8 +49,9 @@ def ops_for(backend: str, dtype: str = "float64") -> SimpleNamespace:
     if backend == "torch":
         need_torch()
     module = importlib.import_module(BACKENDS[backend], __name__)
-    return SimpleNamespace(OPS=module.OPS, stack=module.stack, broadcast=module.broadcast, cat_time=module.cat_time,
-                           transpose=module.transpose, asarray=lambda data: module.asarray(data, dtype),
+    return SimpleNamespace(OPS=module.OPS, INPLACE=module.INPLACE, stack=module.stack, broadcast=module.broadcast,
+                           cat_time=module.cat_time, transpose=module.transpose, matmul_t=module.matmul_t,
+                           matmul_add=module.matmul_add, time_loop=module.time_loop, asarray=lambda data: module.asarray(data, dtype),
                            zeros=lambda *shape: module.zeros(shape, dtype))
 
 
@@ -67,11 +69,12 @@ def init_params(shapes: Shapes, seed: int = 0) -> dict:
 
 def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | None = None, seed: int = 0,
         hidden: int = 8, mode: str = "test", steps: int | None = None, traces: dict | None = None,
-        dtype: str = "float64") -> Run:
+        dtype: str = "float64", passes: tuple[str, ...] = PASSES) -> Run:
     """Run the recurrence on inputs {name: (T, units) or (T, batch, units)}; missing targets are zeros.
 
     A recurrence without inputs (an autonomous system) runs for `steps` steps. float32 halves memory
-    and, for big batches, time; results then agree with float64 to about 1e-5.
+    and, for big batches, time; results then agree with float64 to about 1e-5. passes: the plan's
+    rewrites to apply (plan.PASSES, all by default; () runs the equations exactly as written).
     """
     ops = ops_for(backend, dtype)
     arrays = {name: ops.asarray(data) for name, data in inputs.items()}
@@ -91,7 +94,7 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
         params = init_params(shapes, seed)
     _check_params(params, shapes)
     params = {k: ops.asarray(v) for k, v in params.items()}
-    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces)
+    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, passes)
     return Run(values, params, shapes)
 
 

@@ -11,7 +11,9 @@ from .. import limits
 from ..parse import ParseError
 
 UNKNOWN = "<unk>"
-WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|\d+|[^\sA-Za-z\d]")
+# a word (letters in any script, with one apostrophe part: "I'm", "isn't"), a number, or one punctuation mark
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]|_")
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 @dataclass(frozen=True)
@@ -22,16 +24,20 @@ class Sequence:
 
 
 def tokenize(text: str, unit: str = "word") -> list[str]:
-    """Words (with punctuation as tokens) or characters.
+    """Words with punctuation split off as tokens of its own, or characters: the one tokenizer of every page.
 
     >>> tokenize("I am not sad, I'm happy.")
     ['I', 'am', 'not', 'sad', ',', "I'm", 'happy', '.']
+    >>> tokenize("In 2009, I went to Nepal.")
+    ['In', '2009', ',', 'I', 'went', 'to', 'Nepal', '.']
+    >>> tokenize("She isn’t café-bound")
+    ['She', "isn't", 'café', '-', 'bound']
     """
     if unit == "char":
         return list(text)
     if unit != "word":
         raise ParseError(f"split text into 'word' or 'char', not '{unit}'")
-    return WORD.findall(text)
+    return WORD.findall(text.translate(APOSTROPHES))
 
 
 def one_hot(tokens: list[str], vocabulary: list[str] | None = None) -> Sequence:

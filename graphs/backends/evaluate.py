@@ -11,12 +11,13 @@ import graphlib
 from .. import scc
 from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs
 from ..ir import Graph
+from .plan import COLS, PASSES, plan_loop
 
 FLOW_KINDS = ("", "final", "train", "test")
 
 
 def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
-             mode: str = "test", traces: dict | None = None) -> dict:
+             mode: str = "test", traces: dict | None = None, passes: tuple[str, ...] = PASSES) -> dict:
     """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once.
 
     traces, if given, receives each looping variable's per-step values as the loop computed them
@@ -26,13 +27,14 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     expr_of = {n: graph.node(n).expr for n in defined}
     once = {n.id for n in graph.kinds("once")}
     values: dict = dict(inputs)
+    params = dict(params)   # the plans' derived parameters join a copy, never the caller's dict
     finals: dict = {}
     init = {n.name: _initial(n, params, inputs, batch, ops, sizes[n.name]) for n in graph.kinds("init")}
     flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
     for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
         members = set(block)
         inner = [e for e in flows if e.src in members and e.dst in members]
-        order = _order(block, inner)
+        order = _order({name: expr_of[name] for name in block})
         if graph.tree and any(r.index in (LEFT, RIGHT) for n in block for r in refs(expr_of[n])):
             _tree(graph, block[0], params, values, finals, ops, mode)
             continue
@@ -48,24 +50,41 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                 values[name] = _ev(expr_of[name], params, ops, mode,
                                    lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes))
             continue
-        hoisted = {name: _hoist(expr_of[name], members | once, values,
+        plan, derived = plan_loop({name: expr_of[name] for name in block}, members | once, sizes,
+                                  {k: tuple(v.shape) for k, v in params.items()}, f"__loop{len(values)}", passes)
+        params.update(_derive(derived, params, ops))
+        inside = members | once | set(plan)
+        hoisted = {name: _hoist(e, inside, values,
                                 lambda e: _ev(e, params, ops, mode,
                                               lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
-                   for name in block}
-        trace: dict[str, list] = {name: [None] * steps for name in block}
+                   for name, e in plan.items()}
+        # the plan's own values are read within their step only: keeping one per step would hold memory
+        trace: dict = {name: [None] * steps if name in members else _Latest() for name in plan}
 
         def reader(r: Ref):
             return _reader(r, values, trace, init, finals, once, steps, batch, ops, sizes)
-        compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in order]
+        compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in _order(hoisted)]
         times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
-        for t in times:
-            for out, step in compiled:
-                out[t] = step(t)
+        with ops.time_loop():
+            for t in times:
+                for out, step in compiled:
+                    out[t] = step(t)
         for name in block:
             values[name] = ops.stack(trace[name])
         if traces is not None:
-            traces.update(trace)
+            traces.update((name, trace[name]) for name in block)
     return {name: values[name] for name in defined}   # hoisted parts stay behind
+
+
+class _Latest:
+    """Per-step storage that keeps only the latest step's value."""
+    __slots__ = ("value",)
+
+    def __setitem__(self, t, value):
+        self.value = value
+
+    def __getitem__(self, t):
+        return self.value
 
 
 def _hoist(expr, keep: set[str], values: dict, compute):
@@ -116,13 +135,27 @@ def _sum(terms: list):
     return total
 
 
-def _order(block: list[str], inner) -> list[str]:
-    """Members in evaluation order within one step (only undelayed edges constrain it)."""
-    deps = {n: set() for n in block}
-    for e in inner:
-        if e.delay == 0:
-            deps[e.dst].add(e.src)
+def _order(exprs: dict) -> list[str]:
+    """Names in evaluation order within one step (only same-step reads constrain it)."""
+    deps = {name: {r.name for r in refs(e) if r.shift == 0 and not r.index and r.name in exprs and r.name != name}
+            for name, e in exprs.items()}
     return list(graphlib.TopologicalSorter(deps).static_order())
+
+
+def _derive(recipes: dict[str, tuple], params: dict, ops) -> dict:
+    """The plan's new parameters, made once per run from the given ones (autograd flows through them)."""
+    made: dict = {}
+    for name, recipe in recipes.items():
+        known = {**params, **made}
+        if recipe[0] == "cols":
+            _, weight, lo, hi = recipe
+            made[name] = known[weight][:, lo:hi]
+        elif recipe[0] == "rows":
+            made[name] = ops.cat_time([known[w] for w in recipe[1]])
+        else:   # biases: each gate's biases summed, zeros for a gate without one
+            made[name] = ops.cat_time([sum(known[b] for b in biases) if biases else ops.zeros(rows)
+                                       for biases, rows in recipe[1]])
+    return made
 
 
 def _initial(node, params, inputs, batch, ops, size):
@@ -193,6 +226,15 @@ def _ev(expr, params, ops, mode, lookup):
     return _compile(expr, params, ops, mode, lambda r: lambda t: lookup(r))(None)
 
 
+def _is_product(expr) -> bool:
+    return isinstance(expr, Call) and expr.fn == "matmul" and isinstance(expr.args[0], Param)
+
+
+def _fresh(expr) -> bool:
+    """Computed into new memory that nothing else reads, so an operation may overwrite it."""
+    return isinstance(expr, Call) and expr.fn not in (COLS, "teacher_forcing")
+
+
 def _compile(expr, params, ops, mode, reader):
     """The expression as nested closures taking the step t: the tree is walked once, not at every step.
 
@@ -209,20 +251,36 @@ def _compile(expr, params, ops, mode, reader):
     args = expr.args
     if expr.fn == "teacher_forcing":
         return _compile(args[0] if mode == "train" else args[1], params, ops, mode, reader)
+    if expr.fn == COLS:
+        value, lo, hi = _compile(args[0], params, ops, mode, reader), int(args[1].value), int(args[2].value)
+        return lambda t: value(t)[..., lo:hi]
     if expr.fn == "f":
         joined = _compile(Call("concat", args[:-1]) if len(args) > 2 else args[0], params, ops, mode, reader)
         weight_t, tanh = ops.transpose(params[args[-1].name]), ops.OPS["tanh"]
-        return lambda t: tanh(joined(t) @ weight_t)
+        return lambda t: tanh(ops.matmul_t(joined(t), weight_t))
     if expr.fn == "matmul" and isinstance(args[0], Param):
         # v @ Wᵀ with Wᵀ made contiguous once per run, not transposed at every step
         weight_t, vector = ops.transpose(params[args[0].name]), _compile(args[1], params, ops, mode, reader)
-        return lambda t: vector(t) @ weight_t
+        matmul_t = ops.matmul_t
+        return lambda t: matmul_t(vector(t), weight_t)
+    if expr.fn == "add" and any(_is_product(a) for a in args):
+        # v @ Wᵀ + u in one call: torch's addmm, or NumPy adding u into the product's own memory
+        product, other = args if _is_product(args[0]) else args[::-1]
+        weight_t, matmul_add = ops.transpose(params[product.args[0].name]), ops.matmul_add
+        vector, rest = (_compile(a, params, ops, mode, reader) for a in (product.args[1], other))
+        return lambda t: matmul_add(vector(t), weight_t, rest(t))
     fn = ops.OPS[expr.fn]
     parts = [_compile(a, params, ops, mode, reader) for a in args]
     if len(parts) == 1:
         (a,) = parts
+        if expr.fn in ops.INPLACE and _fresh(args[0]):
+            fn = ops.INPLACE[expr.fn]
+            return lambda t: fn(a(t), 0)
         return lambda t: fn(a(t))
     if len(parts) == 2:
         a, b = parts
+        if expr.fn in ops.INPLACE and (_fresh(args[0]) or _fresh(args[1])):
+            fn, into = ops.INPLACE[expr.fn], 0 if _fresh(args[0]) else 1
+            return lambda t: fn(a(t), b(t), into)
         return lambda t: fn(a(t), b(t))
     return lambda t: fn(*[part(t) for part in parts])

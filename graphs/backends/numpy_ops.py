@@ -1,4 +1,6 @@
 """The language's operations on NumPy arrays shaped (..., batch, units)."""
+import functools
+
 import numpy as np
 
 EPS = 1e-12
@@ -27,6 +29,29 @@ OPS = {
 }
 
 
+def _into(ufunc):
+    """ufunc written into the memory of an operand computed just for it (argument `into`), when it has the
+    result's shape: one array allocated less per operation in the time loop."""
+    def apply(*args):
+        *operands, into = args
+        try:
+            return ufunc(*operands, out=operands[into])
+        except (ValueError, TypeError):   # that operand is smaller than the result (it broadcasts)
+            return ufunc(*operands)
+    return apply
+
+
+def _sigmoid_into(a, into):
+    out = np.negative(a, out=a)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+INPLACE = {"add": _into(np.add), "sub": _into(np.subtract), "mul": _into(np.multiply), "div": _into(np.divide),
+           "tanh": _into(np.tanh), "exp": _into(np.exp), "neg": _into(np.negative), "sigmoid": _sigmoid_into}
+
+
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
@@ -43,6 +68,35 @@ def zeros(shape, dtype: str):
 def transpose(weight):
     """Wᵀ laid out in memory for `v @ Wᵀ` (a vector stays as it is)."""
     return np.ascontiguousarray(weight.T)
+
+
+def matmul_t(vectors, weight_t):
+    """vectors @ Wᵀ; a whole sequence (T, batch, units) as one 2-D product: NumPy would do T small ones."""
+    if vectors.ndim <= 2 or weight_t.ndim != 2:
+        return vectors @ weight_t
+    return (vectors.reshape(-1, vectors.shape[-1]) @ weight_t).reshape(*vectors.shape[:-1], weight_t.shape[-1])
+
+
+def matmul_add(vectors, weight_t, other):
+    """vectors @ Wᵀ + other, the addition done into the product's memory."""
+    out = matmul_t(vectors, weight_t)
+    try:
+        return np.add(out, other, out=out)
+    except ValueError:   # other is larger than the product (a sequence added to a once-value's product)
+        return out + other
+
+
+def time_loop():
+    """The context a step-by-step loop runs in: BLAS on one thread. Each step's products are small, and
+    threads waiting for a busy core cost far more than they save (bench/backend_bench.py, README)."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _blas():
+    """The BLAS thread pools, found once (searching the loaded libraries takes about 1 ms)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def stack(parts):

@@ -1,4 +1,6 @@
 """The same operations on torch tensors, so that autograd gives BPTT for free."""
+import contextlib
+
 import torch
 
 EPS = 1e-12
@@ -20,6 +22,9 @@ OPS = {
 }
 
 
+INPLACE = {}   # autograd keeps operands for the backward pass: never overwrite them
+
+
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
@@ -37,6 +42,23 @@ def zeros(shape, dtype: str):
 def transpose(weight):
     """Wᵀ laid out in memory for `v @ Wᵀ` (a vector stays as it is); autograd flows through the copy."""
     return weight.T.contiguous() if weight.dim() == 2 else weight
+
+
+def matmul_t(vectors, weight_t):
+    """vectors @ Wᵀ (torch folds a sequence's leading dimensions into one product itself)."""
+    return vectors @ weight_t
+
+
+def matmul_add(vectors, weight_t, other):
+    """vectors @ Wᵀ + other; one addmm call for one step's vectors."""
+    if vectors.dim() == 2 and weight_t.dim() == 2 and isinstance(other, torch.Tensor) and other.dim() <= 2:
+        return torch.addmm(other, vectors, weight_t)
+    return vectors @ weight_t + other
+
+
+def time_loop():
+    """The context a step-by-step loop runs in: torch's own threading, as nn.RNN has."""
+    return contextlib.nullcontext()
 
 
 def stack(parts):

@@ -1,14 +1,14 @@
-"""A character-level RNN, as in Karpathy's post the notes cite: train on a text, sample, colour by a unit.
+"""A character-level GRU, as in Karpathy's post the notes cite: read code, predict the next character.
 
-By default it reads Python's own `textwrap.py`, which every machine has. Retrain the shipped weights
-(graphs/explainers/weights/charrnn.npz) with:
+The shipped weights (graphs/explainers/weights/charrnn.npz) come from standard-library modules
+(pycorpus.py) and are rebuilt with:
     python -m graphs.explainers.charrnn --train
+which prints each epoch's losses, the 3-gram baseline on the same split and the wall time.
 """
 from __future__ import annotations
 
 import argparse
-import random
-import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,28 +19,52 @@ from ..backends import init_params, run
 from ..circuit import parse
 from ..parse import ParseError
 from ..shapes import infer
+from . import pycorpus
 
 WEIGHTS = Path(__file__).parent / "weights" / "charrnn.npz"
-HIDDEN = 64
-CHUNK = 64
+HIDDEN = 160            # the shipped model; a model trained on an upload is smaller (quicker)
+CHUNK = 50              # characters per step of truncated back-propagation through time (as char-rnn)
+STREAMS = 64            # the training text is read as this many parallel streams
+RUN_CHUNK = 1_000       # longer texts are run in pieces, the state carried over
 
 
-def model_text(alphabet_size: int, stepper: bool = False) -> str:
-    """The recurrence; the stepper variant starts from a given h, to sample one character at a time."""
-    start = "input x, h_start\nh[0] = h_start" if stepper else "input x"
-    return f"""
-{start}
-param W, U, b, V, c
-size h = {HIDDEN}
+CELLS = {
+    "gru": ("h",),
+    "lstm": ("h", "s"),    # s: the LSTM's cell state (named s: c is the output bias)
+}
+
+
+def model_text(alphabet_size: int, hidden: int, cell: str = "gru") -> str:
+    """The GRU or LSTM in the recurrence language; each state's *_start input carries it over between pieces."""
+    states = CELLS[cell]
+    head = f"""
+input x, {", ".join(f"{v}_start" for v in states)}
+size h = {hidden}
 size o = {alphabet_size}
-h = tanh(W @ h[t-1] + U @ x + b)
-o = V @ h + c              # scores of the next character
+""" + "".join(f"size {v}_start = {hidden}\n{v}[0] = {v}_start\n" for v in states)
+    if cell == "lstm":
+        return head + """param Wf, Uf, bf, Wi, Ui, bi, Wg, Ug, bg, Wq, Uq, bq, V, c
+f_t = sigmoid(Wf @ x + Uf @ h[t-1] + bf)      # forget gate
+i_t = sigmoid(Wi @ x + Ui @ h[t-1] + bi)      # input gate
+g_t = tanh(Wg @ x + Ug @ h[t-1] + bg)         # candidate
+s = f_t * s[t-1] + i_t * g_t                  # the cell state: a gated self-loop
+q_t = sigmoid(Wq @ x + Uq @ h[t-1] + bq)      # output gate
+h = q_t * tanh(s)
+o = V @ h + c                                 # scores of the next character
+"""
+    return head + """param Wz, Uz, bz, Wr, Ur, br, Wn, Un, bn, V, c
+z = sigmoid(Wz @ x + Uz @ h[t-1] + bz)        # update gate: how much of h(t-1) to keep
+r = sigmoid(Wr @ x + Ur @ h[t-1] + br)        # reset gate: how much of h(t-1) the candidate reads
+n = tanh(Wn @ x + Un @ (r * h[t-1]) + bn)     # candidate state
+h = (1 - z) * n + z * h[t-1]
+o = V @ h + c                                 # scores of the next character
 """
 
 
-def default_text() -> str:
-    """The source of textwrap.py from the standard library."""
-    return Path(textwrap.__file__).read_text(encoding="utf-8")
+def starts(carry: dict, steps: int, backend: str = "numpy") -> dict:
+    """The carried states as *_start inputs (only their first step is read)."""
+    return {f"{v}_start": (np.broadcast_to(h, (steps, *h.shape[1:])) if backend == "numpy"
+                           else h.expand(steps, -1, -1)) for v, h in carry.items()}
 
 
 @dataclass
@@ -48,20 +72,49 @@ class CharModel:
     alphabet: str
     params: dict
     history: dict = field(default_factory=lambda: {"train": [], "validation": []})
+    facts: dict = field(default_factory=dict)     # how it was trained: baseline, corpus digest, seconds
 
-    def encode(self, text: str) -> np.ndarray:
-        index = {ch: i for i, ch in enumerate(self.alphabet)}
-        rows = np.zeros((len(text), len(self.alphabet)))
-        rows[np.arange(len(text)), [index.get(ch, 0) for ch in text]] = 1.0
-        return rows
+    @property
+    def cell(self) -> str:
+        return "lstm" if "Uf" in self.params else "gru"
 
-    def hidden(self, text: str) -> np.ndarray:
-        """h(t) after each character, (T, HIDDEN)."""
+    @property
+    def hidden_size(self) -> int:
+        return self.params["V"].shape[1]
+
+    def graph(self):
+        return parse(model_text(len(self.alphabet), self.hidden_size, self.cell))
+
+    def zeros(self, batch: int = 1) -> dict:
+        return {v: np.zeros((1, batch, self.hidden_size)) for v in CELLS[self.cell]}
+
+    def states(self, text: str) -> dict:
+        """Every state after each character (h, and the LSTM's cell state s), each (T, hidden)."""
         if not text:
             raise ParseError("give at least one character")
         if len(text) > limits.MAX_SEQUENCE:
             raise ParseError(f"at most {limits.MAX_SEQUENCE:,} characters at a time")
-        return run(parse(model_text(len(self.alphabet))), {"x": self.encode(text)}, params=self.params).values["h"][:, 0]
+        graph, rows, carry = self.graph(), self.encode(text), self.zeros()
+        out = {v: [] for v in carry}
+        for k in range(0, len(text), RUN_CHUNK):
+            piece = rows[k:k + RUN_CHUNK]
+            values = run(graph, {"x": piece[:, None], **starts(carry, len(piece))}, params=self.params).values
+            for v in carry:
+                out[v].append(values[v][:, 0])
+                carry[v] = values[v][-1:]
+        return {v: np.concatenate(parts) for v, parts in out.items()}
+
+    def encode(self, text: str) -> np.ndarray:
+        """One-hot rows; a character outside the alphabet reads as the alphabet's OTHER (or first) character."""
+        index = {ch: i for i, ch in enumerate(self.alphabet)}
+        other = index.get(pycorpus.OTHER, 0)
+        rows = np.zeros((len(text), len(self.alphabet)))
+        rows[np.arange(len(text)), [index.get(ch, other) for ch in text]] = 1.0
+        return rows
+
+    def hidden(self, text: str) -> np.ndarray:
+        """h(t) after each character, (T, hidden)."""
+        return self.states(text)["h"]
 
     def sample(self, prefix: str, length: int = 200, temperature: float = 0.7, seed: int = 0) -> str:
         """Text continuing the prefix, one character at a time from softmax(o / temperature)."""
@@ -70,99 +123,98 @@ class CharModel:
         if not 1 <= length <= 2_000:
             raise ParseError("sample between 1 and 2,000 characters")
         rng = np.random.default_rng(seed)
-        stepper = parse(model_text(len(self.alphabet), stepper=True))
-        h = np.zeros((1, HIDDEN))
-        out, ch = [], (prefix or "\n")
-        for k in range(len(ch) + length):
-            current = ch[k] if k < len(ch) else out[-1]
-            values = run(stepper, {"x": self.encode(current), "h_start": h[None]}, params=self.params).values
-            h = values["h"][0]
-            if k >= len(ch) - 1:
+        graph = self.graph()
+        carry = self.zeros()
+        out, given = [], (prefix or "\n")
+        for k in range(len(given) + length - 1):
+            current = given[k] if k < len(given) else out[-1]
+            values = run(graph, {"x": self.encode(current), **starts(carry, 1)}, params=self.params).values
+            carry = {v: values[v] for v in carry}
+            if k >= len(given) - 1:
                 logits = values["o"][0, 0] / temperature
                 p = np.exp(logits - logits.max())
                 out.append(self.alphabet[rng.choice(len(p), p=p / p.sum())])
-        return prefix + "".join(out[:length])
+        return prefix + "".join(out)
 
 
-def train(text: str | None = None, epochs: int = 30, seed: int = 0, progress=None) -> CharModel:
-    """Train on a text (90% train, 10% validation); progress(epoch, train_loss, validation_loss) may stop it."""
+def streams(rows: np.ndarray, count: int) -> np.ndarray:
+    """The text cut into `count` equal consecutive streams, (length, count, alphabet)."""
+    length = len(rows) // count
+    return rows[: length * count].reshape(count, length, -1).transpose(1, 0, 2)
+
+
+def mean_loss(graph, params, data: np.ndarray, cell: str = "gru") -> float:
+    """Nats per character of predicting each stream's next character, the state carried from piece to piece."""
+    carry = {v: np.zeros((1, data.shape[1], params["V"].shape[1])) for v in CELLS[cell]}
+    total, count = 0.0, 0
+    for k in range(0, len(data) - 1, CHUNK * 4):
+        piece = data[k:k + CHUNK * 4 + 1]
+        values = run(graph, {"x": piece[:-1], **starts(carry, len(piece) - 1)}, params=params).arrays()
+        o = values["o"]
+        log_p = o - o.max(-1, keepdims=True)
+        log_p -= np.log(np.exp(log_p).sum(-1, keepdims=True))
+        total -= (log_p * piece[1:]).sum()
+        count += len(piece) - 1
+        carry = {v: values[v][-1:] for v in carry}
+    return float(total / (count * data.shape[1]))
+
+
+def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
+          lr: float = 4e-3, cell: str = "gru") -> CharModel:
+    """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it."""
     import torch
-    from ..backends.train import fit
-    text = default_text() if text is None else text
-    if len(text) < 2 * CHUNK:
-        raise ParseError(f"give at least {2 * CHUNK} characters to train on")
-    text = text[:200_000]
-    alphabet = "".join(sorted(set(text)))
-    model = CharModel(alphabet, {})
-    rows = model.encode(text)
-    split = int(len(text) * 0.9)
-    graph = parse(model_text(len(alphabet)))
-
-    def chunks(start: int, stop: int) -> list[int]:
-        return list(range(start, stop - CHUNK - 1, CHUNK))
-
-    train_starts, valid_starts = chunks(0, split), chunks(split, len(text))
-
-    def batch(starts):
-        xs = np.stack([rows[s:s + CHUNK] for s in starts], axis=1)
-        ys = np.stack([rows[s + 1:s + CHUNK + 1] for s in starts], axis=1)
-        return {"x": xs}, ys
-
-    def batches(epoch):
-        order = list(train_starts)
-        random.Random(seed + epoch).shuffle(order)
-        for k in range(0, len(order), 32):
-            yield batch(order[k:k + 32])
-
-    def loss(values, targets):
-        return -(torch.log_softmax(values["o"], dim=-1) * targets).sum(-1).mean()
-
-    def report(epoch, train_loss):
-        with torch.no_grad():
-            inputs, targets = batch(valid_starts)
-            values = run(graph, inputs, backend="torch", params=current).values
-            validation = float(loss(values, torch.as_tensor(targets)))
-        model.history["train"].append(train_loss)
-        model.history["validation"].append(validation)
-        return progress(epoch, train_loss, validation) if progress else None
-
-    current: dict = {}
-    start = init_params(infer(graph, {"x": len(alphabet)}), seed)
-    model.params = fit(graph, batches, loss, start, epochs=epochs, lr=0.01, on_epoch=report, expose=current)
+    torch.manual_seed(seed)
+    if text is None:
+        train_text, valid_text = pycorpus.corpus()
+        alphabet, hidden = pycorpus.ALPHABET, hidden or HIDDEN
+    else:
+        if len(text) < 2 * CHUNK:
+            raise ParseError(f"give at least {2 * CHUNK} characters to train on")
+        text = text[:500_000]
+        split = int(len(text) * 0.9)
+        train_text, valid_text = text[:split], text[split:]
+        alphabet, hidden = "".join(sorted(set(text)))[:limits.MAX_VOCAB], hidden or 64
+    model = CharModel(alphabet, {}, facts={"corpus": pycorpus.digest(train_text + valid_text)})
+    graph = parse(model_text(len(alphabet), hidden, cell))
+    data = streams(model.encode(train_text), max(1, min(STREAMS, len(train_text) // (4 * CHUNK))))
+    valid = streams(model.encode(valid_text), max(1, min(16, len(valid_text) // (4 * CHUNK))))
+    params = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True)
+              for k, v in init_params(infer(graph, {"x": len(alphabet)}), seed).items()}
+    optimiser = torch.optim.Adam(params.values(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, max(1, epochs), eta_min=lr / 10)
+    began, cpu_began = time.perf_counter(), time.process_time()
+    for epoch in range(epochs):
+        losses, carry = [], {v: torch.zeros(1, data.shape[1], hidden) for v in CELLS[cell]}
+        offset = (epoch * 37) % CHUNK   # pieces cut at other places each epoch
+        for k in range(offset, len(data) - 1, CHUNK):
+            piece = torch.as_tensor(data[k:k + CHUNK + 1], dtype=torch.float32)
+            values = run(graph, {"x": piece[:-1], **starts(carry, len(piece) - 1, "torch")},
+                         backend="torch", params=params, dtype="float32").values
+            loss = -(torch.log_softmax(values["o"], dim=-1) * piece[1:]).sum(-1).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params.values(), 5.0)
+            optimiser.step()
+            losses.append(loss.item())
+            carry = {v: values[v][-1:].detach() for v in carry}
+        schedule.step()
+        model.params = {k: v.detach().numpy().astype(np.float64) for k, v in params.items()}
+        model.history["train"].append(float(np.mean(losses)))
+        model.history["validation"].append(mean_loss(graph, model.params, valid, cell))
+        if progress and progress(epoch, model.history["train"][-1], model.history["validation"][-1]):
+            break
+    model.facts["seconds"] = round(time.perf_counter() - began, 1)            # wall time, on a shared machine
+    model.facts["cpu_seconds"] = round(time.process_time() - cpu_began, 1)   # what it costs on one free core
     return model
 
 
-def tracking_units(model: CharModel, text: str) -> dict[str, tuple[int, float]]:
-    """For quotes, brackets and indentation: the unit whose activation follows each best (and how well)."""
-    h = model.hidden(text)
-    features = {"inside a string": [], "bracket depth": [], "indentation": []}
-    quote, depth, indent, line_start = None, 0, 0, True
-    for ch in text:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        depth += (ch in "([{") - (ch in ")]}") if not quote else 0
-        indent = 0 if ch == "\n" else indent + 1 if (line_start and ch == " ") else indent
-        line_start = ch == "\n" or (line_start and ch == " ")
-        features["inside a string"].append(float(quote is not None))
-        features["bracket depth"].append(float(max(depth, 0)))
-        features["indentation"].append(float(indent))
-    best = {}
-    for name, values in features.items():
-        f = np.asarray(values)
-        if f.std() == 0:
-            continue
-        corr = [abs(np.corrcoef(f, h[:, u])[0, 1]) if h[:, u].std() > 0 else 0.0 for u in range(h.shape[1])]
-        unit = int(np.nanargmax(corr))
-        best[name] = (unit, float(corr[unit]))
-    return best
-
-
 def save(model: CharModel, path: Path = WEIGHTS) -> None:
+    """Weights as float32 with the alphabet, loss history and training facts; no pickle."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    facts = {f"fact_{k}": np.array(v) for k, v in model.facts.items()}
     np.savez_compressed(path, alphabet=np.array(list(model.alphabet)),
-                        train_loss=np.array(model.history["train"]), validation_loss=np.array(model.history["validation"]),
+                        train_loss=np.array(model.history["train"]),
+                        validation_loss=np.array(model.history["validation"]), **facts,
                         **{f"p_{k}": v.astype(np.float32) for k, v in model.params.items()})
 
 
@@ -170,21 +222,44 @@ def load(path: Path = WEIGHTS) -> CharModel:
     with np.load(path, allow_pickle=False) as data:
         params = {k[2:]: data[k].astype(np.float64) for k in data.files if k.startswith("p_")}
         history = {"train": data["train_loss"].tolist(), "validation": data["validation_loss"].tolist()}
-        return CharModel("".join(str(c) for c in data["alphabet"]), params, history)
+        facts = {k[5:]: data[k].item() for k in data.files if k.startswith("fact_")}
+        return CharModel("".join(str(c) for c in data["alphabet"]), params, history, facts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--cell", choices=sorted(CELLS), default="gru")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS, help="where to write (and read) the weights")
     args = parser.parse_args()
+    import torch
+    torch.set_num_threads(1)   # a shared machine: one core is the budget
     if args.train:
-        model = train(epochs=args.epochs,
-                      progress=lambda e, t, v: print(f"epoch {e + 1}: train {t:.3f}, validation {v:.3f}"))
-        save(model)
-    model = load()
-    print(model.sample("def ", 300, temperature=0.6))
-    print(tracking_units(model, default_text()[:5000]))
+        from .ngram import ngram_loss
+        train_text, valid_text = pycorpus.corpus()
+        baseline = ngram_loss(train_text, valid_text, pycorpus.ALPHABET)
+        print(f"corpus {pycorpus.digest(train_text + valid_text)}: {len(train_text):,} characters to train on, "
+              f"{len(valid_text):,} held out; 3-gram baseline {baseline:.3f} nats/char", flush=True)
+        model = train(epochs=args.epochs, cell=args.cell, progress=lambda e, t, v: print(
+            f"epoch {e + 1}: train {t:.3f}, validation {v:.3f} nats/char (3-gram {baseline:.3f})", flush=True))
+        model.facts["baseline_3gram"] = round(baseline, 4)
+        save(model, args.weights)
+        print(f"trained in {model.facts['seconds'] / 60:.1f} min wall time, "
+              f"{model.facts['cpu_seconds'] / 60:.1f} min CPU time", flush=True)
+    report(load(args.weights))
+
+
+def report(model: CharModel) -> None:
+    """Print the shipped model's figures: losses, a sample at T = 0.6, the units found on the held-out text."""
+    from .units import find_units
+    print(f"validation {model.history['validation'][-1]:.3f} nats/char, "
+          f"3-gram baseline {model.facts.get('baseline_3gram', float('nan')):.3f}, "
+          f"trained in {model.facts.get('seconds', 0) / 60:.1f} min ({model.facts.get('cpu_seconds', 0) / 60:.1f} "
+          "min CPU time)")
+    print(model.sample("def ", 400, temperature=0.6))
+    for name, found in find_units(model).items():
+        print(f"{name}: unit {found.unit}, r = " + ", ".join(f"{r:+.2f}" for r in found.correlations))
 
 
 if __name__ == "__main__":

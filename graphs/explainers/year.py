@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..backends import init_params, run
-from ..backends.data import UNKNOWN
+from ..backends.data import UNKNOWN, tokenize
 from ..circuit import parse
 from ..parse import ParseError
 from ..shapes import infer
@@ -65,6 +65,13 @@ class Taggers:
         if not tokens:
             raise ParseError("type a sentence with at least one word")
         return run(parse(TAGGER), {"x": self.encode(tokens)}, params=self.shared).values["p"][:, 0, 0]
+
+    def tag(self, sentence: str) -> dict:
+        """The sentence's tokens (punctuation split off) and each tagger's P(year) for every token."""
+        tokens = tokenize(sentence)
+        return {"sentence": sentence, "tokens": tokens,
+                "shared": [round(float(p), 4) for p in self.shared_scores(tokens)],
+                "per_position": [round(float(p), 4) for p in self.positional_scores(tokens)]}
 
     def positional_scores(self, tokens: list[str]) -> np.ndarray:
         """P(year) from the fixed-length net; tokens past LENGTH cannot be read at all."""

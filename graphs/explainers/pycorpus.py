@@ -1,0 +1,64 @@
+"""The character model's corpus: standard-library modules read from this machine's Python, rebuilt on demand.
+
+Training and validation are different modules, so the validation loss is measured on code the model has
+never read. Characters outside printable ASCII become "?", so every Python version gives the same alphabet.
+"""
+from __future__ import annotations
+
+import hashlib
+import string
+import sysconfig
+from pathlib import Path
+
+TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "dataclasses", "difflib", "enum",
+                 "fnmatch", "fractions", "functools", "gettext", "glob", "heapq", "inspect", "optparse", "pathlib",
+                 "pprint", "random", "shlex", "shutil", "statistics", "string", "textwrap", "threading",
+                 "tokenize", "traceback", "typing")
+VALID_MODULES = ("contextlib", "queue")    # the held-out text: two excerpts, one from each
+ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))   # newline and printable ASCII: 96 characters
+OTHER = "?"                                                 # what any other character becomes
+
+
+def module_source(name: str) -> str:
+    """A standard-library module's source, tabs expanded and non-ASCII characters replaced."""
+    path = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
+    return to_alphabet(path.read_text(encoding="utf-8"))
+
+
+def to_alphabet(text: str) -> str:
+    """The text with tabs as 4 spaces, CR dropped, and any character outside ALPHABET as OTHER.
+
+    >>> to_alphabet("a\\tb\\r\\n« c »")
+    'a    b\\n? c ?'
+    """
+    text = text.replace("\t", "    ").replace("\r", "")
+    allowed = set(ALPHABET)
+    return "".join(ch if ch in allowed else OTHER for ch in text)
+
+
+def corpus() -> tuple[str, str]:
+    """(training text, validation text): the modules joined by a blank line."""
+    return ("\n\n".join(module_source(m) for m in TRAIN_MODULES),
+            "\n\n".join(module_source(m) for m in VALID_MODULES))
+
+
+def held_out_spans(length: int = 8_000) -> list[tuple[str, int, int]]:
+    """Two held-out excerpts as (module source, start, stop): the middle of each validation module.
+
+    The whole source comes along so that an excerpt's labels (inside a string, bracket depth) are read from
+    the module's start, not guessed from a cut in mid-string.
+    """
+    out = []
+    for name in VALID_MODULES:
+        source = module_source(name)
+        start = max(0, len(source) // 2 - length // 2)
+        out.append((source, start, min(len(source), start + length)))
+    return out
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a text, to tell whether this machine rebuilds the corpus the weights came from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+assert len(ALPHABET) == 96 and set(string.printable) - set(ALPHABET) == set("\t\r\x0b\x0c")
