@@ -101,14 +101,14 @@ def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, lo
     """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none)."""
     from graphs.backends.bptt import spectral_sweep
     from graphs.backends.session import inputs_for, last_target_step, run_sequence
-    from viz.plots import gradient_norms
+    from viz.plots import gradient_norms, to_svg
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
     at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
     curves = spectral_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
                             loss=loss, state=state, hidden=hidden, at_step=at_step)
     which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
-    return gradient_norms(curves, ylabel=f"‖∂{which}/∂{state}(t)‖")
+    return to_svg(gradient_norms(curves, ylabel=f"‖∂{which}/∂{state}(t)‖"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -136,10 +136,10 @@ def png_of(dot_source: str) -> bytes:
 @st.cache_data(max_entries=32, show_spinner=False)
 def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
     """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
-    from viz.plots import heatmap, unit_lines
+    from viz.plots import heatmap, to_svg, unit_lines
     if kind == "heatmap":
-        return heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit)
-    return unit_lines(states, list(units), list(tokens))
+        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit))
+    return to_svg(unit_lines(states, list(units), list(tokens)))
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
@@ -377,14 +377,14 @@ def order_views(first: str, second: str) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
     from graphs.explainers.trace import trace_pair
     from graphs.explainers.window import classify
-    from viz.plots import heatmap, pair_trace, probability_lines, projection
+    from viz.plots import heatmap, pair_trace, probability_lines, projection, to_svg
     model = models()["sentiment"]
     runs = {s: model.trajectory(s) for s in (first, second)}
     trace = trace_pair(model, first, second)
-    return {"trace": pair_trace(trace), "steps": (trace["divergence_step"], trace["flip_step"]),
-            "lines": probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()}),
-            "projection": projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()}),
-            "heatmaps": [heatmap(h, tokens, title=s) for s, (tokens, h, _) in runs.items()],
+    return {"trace": to_svg(pair_trace(trace)), "steps": (trace["divergence_step"], trace["flip_step"]),
+            "lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()})),
+            "projection": to_svg(projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()})),
+            "heatmaps": [to_svg(heatmap(h, tokens, title=s)) for s, (tokens, h, _) in runs.items()],
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
@@ -392,7 +392,8 @@ def order_views(first: str, second: str) -> dict:
 def year_plot() -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
     from viz.plots import accuracy_by_position as bars
-    return bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS)
+    from viz.plots import to_svg
+    return to_svg(bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS))
 
 
 def explain_page() -> None:
@@ -471,7 +472,7 @@ def shipped_units() -> dict:
 def character_rnn() -> None:
     from graphs.explainers.pycorpus import VALID_MODULES, held_out_spans
     from graphs.explainers.units import BAR, find_units
-    from viz.plots import loss_curves
+    from viz.plots import loss_curves, to_svg
     from viz.textcolor import coloured_html
     user_model = st.session_state.get("user_chars")
     model = user_model or models()["chars"]
@@ -490,7 +491,7 @@ def character_rnn() -> None:
         a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
     except ParseError as err:
         a.error(plain(err))
-    b.image(loss_curves(model.history), width="stretch")
+    b.image(to_svg(loss_curves(model.history)), width="stretch")
     found = ({n: (f.state, f.unit, f.correlations) for n, f in find_units(model).items()} if user_model
              else shipped_units())
     st.caption(f"Units found automatically (r on each of two held-out excerpts; |r| ≥ {BAR} counts): " + "; ".join(

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Install what Unfold needs on a fresh Debian machine with Python 3.11 and pip.
-#   bash setup.sh          the app's needs: Graphviz's dot and the Python packages
-#   bash setup.sh --test   also the test tools (pytest, hypothesis, Playwright and Debian's chromium)
+# Install what Unfold needs into a project virtual environment, .venv, on a fresh Debian or Ubuntu machine.
+#   bash setup.sh          the app's needs: Graphviz's dot, then the Python packages into .venv
+#   bash setup.sh --test   also the test tools (pytest, hypothesis, Playwright, nbclient and Debian's chromium)
+# A virtual environment because Debian's own Python refuses `pip install` outside one (PEP 668).
+# PYTHON=/path/to/python3 picks the Python that creates .venv (default: python3 on the PATH).
 set -euo pipefail
 cd "$(dirname "$0")"
+PYTHON="${PYTHON:-python3}"
 packages=()
 command -v dot >/dev/null || packages+=(graphviz)
 [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null && packages+=(chromium)
+# Debian splits venv's pip bootstrap into the python3-venv package
+[ -x .venv/bin/python ] || "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 if [ ${#packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 requirements=requirements.txt
 [ "${1:-}" = "--test" ] && requirements=requirements-test.txt
-python3 -m pip install -q --disable-pip-version-check -r "$requirements"
+.venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"

@@ -11,6 +11,8 @@ PER_STEP_KINDS = ("input", "target", "state", "output", "loss")
 
 
 class Node(NamedTuple):   # NamedTuples, not frozen dataclasses: far cheaper to make, and τ = 10,000 makes 10⁵
+    """One variable, parameter or value of the recurrence (in an unfolded graph: at one step)."""
+
     id: str                   # stable and readable: "h", "h[0]", "h@3" after unfolding
     name: str                 # the variable it belongs to: "h"
     kind: str                 # input, target, param, state, output, loss, once, init, ellipsis
@@ -22,6 +24,8 @@ class Node(NamedTuple):   # NamedTuples, not frozen dataclasses: far cheaper to 
 
 
 class Edge(NamedTuple):
+    """src feeds dst, possibly across time (delay) and through parameters θ."""
+
     src: str
     dst: str
     delay: int = 0                  # 1 for h[t-1], 2 for h[t-2], -1 for g[t+1]
@@ -31,6 +35,8 @@ class Edge(NamedTuple):
 
 @dataclass(frozen=True)
 class Graph:
+    """A circuit (a cycle only through a delay) or one of its unfolded views: nodes and edges, compared by value."""
+
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     steps: int | None = None        # τ of an unfolded graph, None for a circuit

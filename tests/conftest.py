@@ -1,5 +1,7 @@
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,3 +17,14 @@ def require_program(name: str) -> None:
 @pytest.fixture
 def graphviz_dot():
     require_program("dot")
+
+
+@pytest.fixture
+def unfold_command() -> Path:
+    """The `unfold` command that `pip install` (bash setup.sh) put beside this Python."""
+    script = Path(sys.executable).parent / "unfold"
+    if not script.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{script} is missing: bash setup.sh installs the project into .venv")
+        pytest.skip("Unfold is not installed into this Python (bash setup.sh does it)")
+    return script

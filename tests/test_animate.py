@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import torch
+from matplotlib.figure import Figure
 
 from graphs import parse
 from graphs.backends import run
@@ -14,7 +15,7 @@ from graphs.catalog import CATALOG
 from graphs.unfold import unfold
 from viz.animate import frames, gif, node_values
 from viz.colors import diverging
-from viz.plots import gradient_norms, heatmap, unit_lines
+from viz.plots import gradient_norms, heatmap, to_svg, unit_lines
 
 
 def _elman_run(sentence="I am not sad , I am happy ."):
@@ -48,10 +49,12 @@ def test_gif_has_one_frame_per_step(graphviz_dot):
     assert Image.open(io.BytesIO(data)).n_frames == 4
 
 
-def test_plots_are_svg():
+def test_plots_are_figures_and_svg_on_request():
     _, seq, result = _elman_run()
     h = result.values["h"][:, 0]
-    for svg in (heatmap(h, list(seq.tokens)), unit_lines(h, [0, 1]), gradient_norms({"ρ=0.5": np.ones(4)})):
+    for fig in (heatmap(h, list(seq.tokens)), unit_lines(h, [0, 1]), gradient_norms({"ρ=0.5": np.ones(4)})):
+        assert isinstance(fig, Figure) and fig.axes
+        svg = to_svg(fig)
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
 
 

@@ -1,6 +1,8 @@
 """The importable API: recurrence or catalog name in, drawings out (shown inline in Jupyter)."""
 from __future__ import annotations
 
+import base64
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -13,9 +15,11 @@ from graphs.unfold import unfold, window
 
 from . import svg
 from .dot import to_dot
+from .errors import UsageError, did_you_mean
 from .render import FORMATS, RenderError, render
 
 VIEWS = ("circuit", "unfolded", "window")
+NAME = re.compile(r"[A-Za-z_][\w-]*")   # what an architecture's name looks like
 
 
 def load_text(arch: str | None = None, recurrence: str | None = None, file: str | Path | None = None) -> str:
@@ -25,7 +29,8 @@ def load_text(arch: str | None = None, recurrence: str | None = None, file: str 
         raise ParseError("give exactly one of: an architecture name, a recurrence text, a file")
     if arch is not None:
         if arch not in CATALOG:
-            raise ParseError(f"unknown architecture '{arch[:40]}'; `python -m viz list` shows them")
+            raise ParseError(f"unknown architecture '{arch[:40]}'{did_you_mean(arch[:40], CATALOG)}; "
+                             "`unfold list` shows them")
         return CATALOG[arch].text
     if file is not None:
         return read_text_file(file)
@@ -93,15 +98,27 @@ def _tree_view(graph: Graph, name: str, tree: str, param_nodes: bool) -> Graph:
 
 
 class Diagram:
-    """A drawing of a Graph: DOT text, rendered on demand; Jupyter shows it as SVG.
+    """A drawing of a Graph: .svg(), .render(fmt), .save(path), .dot, .to_graphviz(); Jupyter shows it inline.
 
-    Big unfolded graphs (more than `LARGE` nodes) are written to SVG directly (`viz/svg.py`): Graphviz
-    takes over 4 s at τ = 10,000 even with every position given. Other formats and drawings use Graphviz.
+    Graphviz draws it, except the SVG of a big unfolded graph, which is written directly (`viz/svg.py`):
+    Graphviz takes over 4 s at τ = 10,000 even with every position given.
     """
 
-    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", notation: str = "book"):
+    def __init__(self, graph: Graph, *, param_nodes: bool = False, title: str = "", notation: str = "book",
+                 name: str = ""):
         self.graph = graph
         self.options = {"param_nodes": param_nodes, "title": title, "notation": notation}
+        self.name = name   # what was drawn, for the text repr: "elman, unfolded, τ = 4"
+
+    def __repr__(self) -> str:
+        """What is drawn and how to get it out: the text Jupyter shows where images are off.
+
+        >>> diagram("elman", "unfolded", 2)
+        <Diagram elman, unfolded, τ = 2: 13 nodes, 12 edges; .svg() .save('a.pdf') .to_graphviz()>
+        """
+        name = f" {self.name}" if self.name else ""
+        return (f"<Diagram{name}: {len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges; "
+                ".svg() .save('a.pdf') .to_graphviz()>")
 
     @cached_property
     def dot(self) -> str:
@@ -115,26 +132,62 @@ class Diagram:
         return render(self.dot, fmt)
 
     def svg(self) -> str:
+        """The drawing as SVG text."""
         return self.render("svg").decode()
 
     def save(self, path: str | Path) -> Path:
         """Write the drawing; the format follows the file's ending (.svg .png .pdf .dot)."""
-        path = Path(path)
-        fmt = path.suffix.lstrip(".").lower()
-        if fmt not in FORMATS:
-            raise RenderError(f"the output must end in one of: {', '.join('.' + f for f in FORMATS)}")
-        data = self.render(fmt)   # rendered before the file is opened: a failure leaves nothing behind
-        path.write_bytes(data)
+        path = check_output_path(path, FORMATS)
+        data = self.render(path.suffix[1:].lower())   # rendered before the file is opened: a failure leaves nothing
+        try:
+            path.write_bytes(data)
+        except OSError as err:
+            raise UsageError(f"cannot write {path}: {err.strerror}") from None
         return path
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
+    def to_graphviz(self):
+        """The DOT text as a graphviz.Source, for users who post-process with the graphviz package."""
+        import graphviz
+        return graphviz.Source(self.dot)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """SVG and PNG for Jupyter (PNG only up to Graphviz's size: bigger drawings are SVG only)."""
+        bundle = {"text/plain": repr(self)}
+        try:
+            bundle["image/svg+xml"] = self.svg()
+            if not svg.suits(self.graph) and "image/png" not in (exclude or ()):
+                bundle["image/png"] = base64.b64encode(self.render("png")).decode("ascii")
+        except RenderError as err:   # no Graphviz: the notebook still says what is wrong, in one line
+            bundle["text/plain"] += f"\n{err}"
+        return bundle
 
 
-def diagram(source: str, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
+def check_output_path(path: str | Path, formats: tuple[str, ...]) -> Path:
+    """The path, once its ending is one of formats and its folder exists; UsageError otherwise."""
+    path = Path(path)
+    if path.suffix.lstrip(".").lower() not in formats:
+        raise UsageError(f"{path} must end in one of: {', '.join('.' + f for f in formats)}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    return path
+
+
+def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
             elide: bool = False, notation: str = "book") -> Diagram:
-    """A Diagram of a catalog name or a recurrence text, in the chosen view; notation "book" labels
-    h⁽³⁾ and ŷ, "plain" h(3) and y_hat."""
-    graph = load(arch=source) if source in CATALOG else load(recurrence=source)
+    """A Diagram of a catalog name ("lstm"), a recurrence text or a circuit Graph, in the chosen view;
+    notation "book" labels h⁽³⁾ and ŷ, "plain" h(3) and y_hat."""
+    if isinstance(source, Graph):
+        graph, name = source, "a graph"
+    elif isinstance(source, str) and NAME.fullmatch(source.strip()):   # a name, never a recurrence
+        graph, name = load(arch=source.strip()), source.strip()
+    elif isinstance(source, str):
+        graph, name = load(recurrence=source), "a recurrence"
+    else:
+        raise UsageError(f"diagram() takes a name, a recurrence text or a Graph, not {type(source).__name__}")
+    if not (isinstance(source, Graph) and view_name == "circuit"):   # a Graph is drawn as it is
+        name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
     return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes,
-                   notation=notation)
+                   notation=notation, name=name)

@@ -1,9 +1,11 @@
-"""`python -m viz …`: list the catalog, export a view, write g(t). One-line errors, distinct exit codes."""
+"""`unfold …` (or `python -m viz …`): list, export, gt, run, explain, app. One-line errors, distinct exit codes."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib.util import find_spec
+from pathlib import Path
 
 from graphs import ParseError
 from graphs.catalog import CATALOG
@@ -12,12 +14,21 @@ from graphs.gtext import g_text
 from graphs.parse import assumptions
 from graphs.tree import read_bracketing
 
-from .api import VIEWS, Diagram, load, load_text, read_bytes, read_text_file, view
-from .render import RenderError
+from .api import VIEWS, Diagram, check_output_path, load, load_text, read_bytes, read_text_file, view
+from .errors import UsageError
+from .render import FORMATS, RenderError
 
 USER_ERROR = 2       # the input needs fixing (also argparse's own code)
 MISSING_TOOL = 3     # Graphviz is missing or failed
 INTERNAL_ERROR = 70  # a bug in Unfold
+EXTRAS = {"torch": "torch", "streamlit": "app"}   # optional module → the extra that installs it
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (and its code, 2) like every other user mistake."""
+
+    def error(self, message: str):
+        self.exit(USER_ERROR, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -67,13 +78,15 @@ def _say_assumed(text: str | None) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m viz", description="Unfold: draw and run recurrences.")
+    from unfold import __version__
+    parser = Parser(prog="unfold", description="Unfold: draw and run recurrences.")
+    parser.add_argument("--version", action="version", version=f"unfold {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="the catalog of architectures")
     export = commands.add_parser("export", help="draw a view to .svg, .png, .pdf or .dot")
     _source_arguments(export)
     export.add_argument("--view", choices=VIEWS, default="circuit")
-    export.add_argument("--steps", type=int, default=4, help="τ for the unfolded view")
+    export.add_argument("--steps", type=int, help="τ for the unfolded view (default 4)")
     export.add_argument("--elide", action="store_true", help="draw the first and last steps with … between")
     export.add_argument("--param-nodes", action="store_true", help="draw each parameter as one shared node")
     export.add_argument("--tree", help="a recursive net's own tree, as brackets: \"((the cat) (sat down))\" or "
@@ -119,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     year = commands.add_parser("year", help="parameter sharing: P(year) for every token, from both taggers")
     year.add_argument("sentences", nargs="+")
     year.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    commands.add_parser("app", help="start the app in the browser; Streamlit's options follow (--server.port 8600)")
     return parser
 
 
@@ -149,6 +163,14 @@ def _run(args) -> None:
 
     from graphs.backends import data
     from graphs.backends.session import run_sequence, to_json_ready
+    if args.gif:
+        check_output_path(args.gif, ("gif",))
+    if args.svg_animation:
+        check_output_path(args.svg_animation, ("svg",))
+    if args.frames and Path(args.frames).exists() and not Path(args.frames).is_dir():
+        raise UsageError(f"--frames {args.frames}: a file is in the way of that folder")
+    if args.text is None and (args.split != "word" or args.embed):
+        raise UsageError("--split and --embed apply to --text only")
     if args.text is not None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
     elif args.numbers is not None:
@@ -190,7 +212,7 @@ def _run(args) -> None:
                 for k, dot in enumerate(frames(unfolded, numbers, tips)):
                     (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
         except OSError as err:
-            raise ParseError(f"cannot write {err.filename}: {err.strerror}") from None
+            raise UsageError(f"cannot write {err.filename}: {err.strerror}") from None
     print(json.dumps(to_json_ready(session), allow_nan=False))
 
 
@@ -213,8 +235,11 @@ def _list(args) -> None:
 
 
 def _export(args) -> None:
-    graph = view(_graph(args), args.view, args.steps, param_nodes=args.param_nodes, elide=args.elide,
-                 tree=args.tree)
+    check_output_path(args.output, FORMATS)   # before any work: a wrong name fails at once
+    if args.view != "unfolded" and (args.steps is not None or args.elide):
+        raise UsageError(f"--steps and --elide apply to --view unfolded, not to --view {args.view}")
+    steps = 4 if args.steps is None else args.steps
+    graph = view(_graph(args), args.view, steps, param_nodes=args.param_nodes, elide=args.elide, tree=args.tree)
     path = Diagram(graph, param_nodes=args.param_nodes).save(args.output)
     print(f"wrote {path}")
 
@@ -223,19 +248,44 @@ def _gt(args) -> None:
     graph = _graph(args)
     state = args.state or (CATALOG[args.arch].state if args.arch else "") or next(
         (n.id for n in graph.nodes if n.kind == "state"), "")
+    if not state:
+        raise UsageError("this recurrence has no state (nothing like h[t-1]), so there is no g(t) to write")
     print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
 
 
-COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "year": _year}
+def _app(args) -> None:
+    if find_spec("streamlit") is None:
+        raise ModuleNotFoundError("No module named 'streamlit'", name="streamlit")
+    import unfold
+    script = Path(unfold.__file__).parent / "app.py"   # the repository's app.py (a copy of it, once installed)
+    # this process becomes Streamlit, so Ctrl-C and kill reach the server itself. The upload limit is set here
+    # too: .streamlit/config.toml is read only from the folder the app starts in
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.maxUploadSize", "5", *args.streamlit]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
+
+
+COMMANDS = {"list": _list, "export": _export, "gt": _gt, "run": _run, "explain": _explain, "year": _year,
+            "app": _app}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit code says whose fault a failure is."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "app":   # only the app passes options on (to Streamlit)
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.streamlit = unknown
     try:
-        COMMANDS[args.command](args)
-    except ParseError as err:
+        return COMMANDS[args.command](args) or 0
+    except (ParseError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return USER_ERROR
+    except ModuleNotFoundError as err:
+        if err.name not in EXTRAS:
+            return _internal(err)
+        print(f"error: this needs {err.name}, which is not installed: pip install 'unfold[{EXTRAS[err.name]}]' "
+              "(bash setup.sh installs everything)", file=sys.stderr)
         return USER_ERROR
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -244,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # so Python's exit flush stays quiet
         return 0
     except Exception as err:  # noqa: BLE001 - one line, not a traceback, even for our own bugs
-        print(f"internal error ({type(err).__name__}): {err}; please report it", file=sys.stderr)
-        return INTERNAL_ERROR
-    return 0
+        return _internal(err)
+
+
+def _internal(err: Exception) -> int:
+    print(f"internal error ({type(err).__name__}): {err}; please report it", file=sys.stderr)
+    return INTERNAL_ERROR

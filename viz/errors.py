@@ -1,7 +1,24 @@
-"""A ParseError shown at its place: the offending line, numbered, with a caret under the column."""
+"""User-facing errors: a ParseError shown at its place, and UsageError for a mistake outside the text."""
 from __future__ import annotations
 
+import difflib
+
 from graphs import ParseError
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (a file name, an option); the message says what to change."""
+
+
+def did_you_mean(word: str, choices) -> str:
+    """" (did you mean 'x'?)" for the closest choice, case aside, or "" when none is close.
+
+    >>> did_you_mean("LSTM", ["gru", "lstm"]), did_you_mean("lstmm", ["gru", "lstm"]), did_you_mean("zz", ["gru"])
+    (" (did you mean 'lstm'?)", " (did you mean 'lstm'?)", '')
+    """
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
 
 
 def point_at(source: str, err: ParseError, context: int = 1) -> str:

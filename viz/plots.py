@@ -1,36 +1,64 @@
-"""Plots as SVG text: the hidden state as a heatmap (units × steps), chosen units over time, ‖∂L/∂h(t)‖."""
+"""Plots as matplotlib Figures: the hidden state as a heatmap (units × steps), chosen units over time, ‖∂L/∂h(t)‖.
+
+Figures are made with matplotlib.figure.Figure, never pyplot: importing this module leaves the user's backend
+and open figures alone, and Jupyter shows a returned Figure like any other. `to_svg(fig)` gives SVG text.
+"""
 from __future__ import annotations
 
 import io
 
 import matplotlib
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")   # no display: plots are rendered to files and strings
-matplotlib.rcParams["text.parse_math"] = False   # users' words are labels, never mathtext ("$ happy $" is text)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
-
-from .colors import NEGATIVE, POSITIVE, ZERO  # noqa: E402
+from .colors import NEGATIVE, POSITIVE, ZERO
 
 # the diagrams' own blue · white · red (viz/colors.py), so a heatmap cell and a node's unit read alike
 DIVERGING = LinearSegmentedColormap.from_list("unfold", [tuple(c / 255 for c in rgb) for rgb in (NEGATIVE, ZERO, POSITIVE)])
 
 
-def _svg(fig) -> str:
+class Plot(Figure):
+    """A Figure that Jupyter shows as a PNG even where pyplot, and so its inline backend, was never loaded."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with matplotlib.rc_context({"text.parse_math": False}):   # ticks made while drawing: text too
+            self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as SVG text, cropped to what is drawn."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    with matplotlib.rc_context({"text.parse_math": False}):   # ticks made while drawing: text too
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
     return buffer.getvalue()
 
 
+def _axes(width: float, height: float):
+    fig = Plot(figsize=(width, height))
+    return fig, fig.subplots()
+
+
+def _as_text(make):
+    """Users' words are labels, never mathtext ("$ happy $" stays text): set for the figure's own texts only,
+    so importing Unfold leaves matplotlib's settings alone."""
+    def plain(*args, **kwargs):
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return make(*args, **kwargs)
+    plain.__name__, plain.__doc__ = make.__name__, make.__doc__
+    return plain
+
+
+@_as_text
 def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h(t)",
-            limit: float | None = None) -> str:
+            limit: float | None = None) -> Figure:
     """Units × steps on a diverging scale of ±limit (default: the largest |value|), the tokens on the x axis."""
     states = np.asarray(states)
     limit = limit or float(np.abs(states).max()) or 1.0
     steps, units = states.shape
-    fig, ax = plt.subplots(figsize=(min(2 + 0.35 * steps, 18), min(1.5 + 0.22 * units, 10)))
+    fig, ax = _axes(min(2 + 0.35 * steps, 18), min(1.5 + 0.22 * units, 10))
     image = ax.imshow(states.T, aspect="auto", cmap=DIVERGING, vmin=-limit, vmax=limit, interpolation="nearest")
     if tokens is not None and steps <= 80:
         ax.set_xticks(range(steps), [str(t)[:12] for t in tokens], rotation=60, ha="right", fontsize=8)
@@ -38,13 +66,14 @@ def heatmap(states: np.ndarray, tokens: list[str] | None = None, title: str = "h
     ax.set_ylabel("unit")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, fraction=0.03)
-    return _svg(fig)
+    return fig
 
 
-def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = None) -> str:
+@_as_text
+def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = None) -> Figure:
     """Chosen units' values against the step."""
     states = np.asarray(states)
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     for u in units:
         ax.plot(range(1, states.shape[0] + 1), states[:, u], marker=".", label=f"unit {u}")
     if tokens is not None and len(tokens) <= 40:
@@ -52,12 +81,13 @@ def unit_lines(states: np.ndarray, units: list[int], tokens: list[str] | None = 
     ax.axhline(0, color="#999", lw=0.5)
     ax.set_xlabel("step t")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)‖") -> str:
+@_as_text
+def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)‖") -> Figure:
     """‖∂L/∂h(t)‖ against t on a log scale, one curve per setting (e.g. spectral radius); zeros are not drawn."""
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
         shown = np.where(norms > 0, norms, np.nan)   # log(0) = -inf would stretch the axis to 1e-300
@@ -65,12 +95,13 @@ def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)
     ax.set_xlabel("step t")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> str:
+@_as_text
+def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> Figure:
     """P(positive) after each word, one line per sentence, each word written at its point."""
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    fig, ax = _axes(9, 3.2)
     for label, (tokens, p) in series.items():
         steps = range(1, len(p) + 1)
         line, = ax.plot(steps, p, marker="o", label=label)
@@ -82,15 +113,16 @@ def probability_lines(series: dict[str, tuple[list[str], np.ndarray]]) -> str:
     ax.set_xlabel("after word t")
     ax.set_ylabel("P(positive)")
     ax.legend(fontsize=8, loc="lower left")
-    return _svg(fig)
+    return fig
 
 
-def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> str:
+@_as_text
+def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> Figure:
     """h(t) of several sentences projected on the two main directions of all their states (PCA)."""
     stacked = np.concatenate([h for _, h in trajectories.values()])
     centre = stacked.mean(axis=0)
     _, _, directions = np.linalg.svd(stacked - centre, full_matrices=False)
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = _axes(6, 4.5)
     for label, (tokens, h) in trajectories.items():
         xy = (h - centre) @ directions[:2].T
         line, = ax.plot(xy[:, 0], xy[:, 1], marker="o", label=label)
@@ -99,12 +131,13 @@ def projection(trajectories: dict[str, tuple[list[str], np.ndarray]]) -> str:
     ax.set_xlabel("first principal direction")
     ax.set_ylabel("second principal direction")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...] = ()) -> str:
+@_as_text
+def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...] = ()) -> Figure:
     """Accuracy against the year's position, one bar group per model; trained positions shaded."""
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig, ax = _axes(8, 3)
     width = 0.8 / len(scores)
     for k, (label, values) in enumerate(scores.items()):
         ax.bar(np.arange(1, len(values) + 1) + (k - (len(scores) - 1) / 2) * width, values, width, label=label)
@@ -114,26 +147,28 @@ def accuracy_by_position(scores: dict[str, list[float]], trained: tuple[int, ...
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, loc="lower right")
-    return _svg(fig)
+    return fig
 
 
-def loss_curves(history: dict[str, list[float]]) -> str:
+@_as_text
+def loss_curves(history: dict[str, list[float]]) -> Figure:
     """Training and validation loss per epoch."""
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig, ax = _axes(6, 3)
     for label, values in history.items():
         ax.plot(range(1, len(values) + 1), values, marker=".", label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (nats per character)")
     ax.legend(fontsize=8)
-    return _svg(fig)
+    return fig
 
 
-def pair_trace(trace: dict) -> str:
+@_as_text
+def pair_trace(trace: dict) -> Figure:
     """‖Δh(t)‖ above the two sentences' P(positive), words on the shared axis, the parting steps marked."""
     (tokens_1, tokens_2), (p_1, p_2) = trace["tokens"], trace["p_positive"]
     steps = max(len(p_1), len(p_2))
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(6.0, 0.9 * steps), 5), sharex=True,
-                                      gridspec_kw={"height_ratios": [1, 1.3]})
+    fig = Plot(figsize=(max(6.0, 0.9 * steps), 5))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
     top.plot(range(1, len(trace["delta_h"]) + 1), trace["delta_h"], marker="o", color="#444")
     top.axhline(trace["threshold"], color="#999", lw=0.6, ls="--")
     top.set_ylabel("‖h₁(t) − h₂(t)‖")
@@ -154,4 +189,4 @@ def pair_trace(trace: dict) -> str:
     bottom.set_ylim(-0.05, 1.05)
     bottom.set_ylabel("P(positive)")
     bottom.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    return _svg(fig)
+    return fig

@@ -29,12 +29,26 @@ class Run:
         return {k: np.asarray(v.detach() if hasattr(v, "detach") else v) for k, v in self.values.items()}
 
 
+def need_torch():
+    """The torch module, or an error that names the extra to install (torch is optional)."""
+    try:
+        import torch
+    except ModuleNotFoundError as err:
+        if err.name != "torch":
+            raise
+        raise ModuleNotFoundError("this needs torch, which is not installed: pip install 'unfold[torch]'",
+                                  name="torch") from None
+    return torch
+
+
 def ops_for(backend: str, dtype: str = "float64") -> SimpleNamespace:
     """A backend's operations, with new arrays made in dtype."""
     if backend not in BACKENDS:
         raise ParseError(f"unknown backend '{backend}': use numpy or torch")
     if dtype not in DTYPES:
         raise ParseError(f"unknown dtype '{dtype}': use float64 or float32")
+    if backend == "torch":
+        need_torch()
     module = importlib.import_module(BACKENDS[backend], __name__)
     return SimpleNamespace(OPS=module.OPS, INPLACE=module.INPLACE, stack=module.stack, broadcast=module.broadcast,
                            cat_time=module.cat_time, transpose=module.transpose, matmul_t=module.matmul_t,

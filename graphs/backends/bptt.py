@@ -5,7 +5,7 @@ import numpy as np
 
 from ..ir import Graph
 from ..parse import ParseError
-from . import run
+from . import need_torch, run
 
 
 def gradient_norms(graph: Graph, inputs: dict, params: dict, *, loss: str, state: str,
@@ -14,7 +14,7 @@ def gradient_norms(graph: Graph, inputs: dict, params: dict, *, loss: str, state
 
     L is the loss summed over all steps, or only the loss at step `at_step` (1-based) when given.
     """
-    import torch
+    torch = need_torch()
     traces: dict = {}
     result = run(graph, inputs, backend="torch", params={k: torch.tensor(np.asarray(v), requires_grad=True) for k, v in params.items()},
                  hidden=hidden, mode=mode, traces=traces)

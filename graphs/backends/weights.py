@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import limits
 from ..parse import ParseError
+from . import need_torch
 
 GATES = {1: "rnn", 3: "gru", 4: "lstm"}   # rows of weight_hh are gates × hidden
 GATE_NAMES = {"rnn": [""], "gru": ["r", "z", "n"], "lstm": ["i", "f", "g", "o"]}
@@ -35,7 +36,7 @@ def load_state_dict(data: bytes) -> dict:
     Each tensor's layout, dtype and shape are checked before any copy is made: a tiny file can hold an
     expanded 40000×40000 view whose copy would take 12.8 GB.
     """
-    import torch
+    torch = need_torch()
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the weights file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
     try:
