@@ -63,3 +63,17 @@ def test_the_key_shows_every_kind_of_node_a_drawing_has():
     helpers = {"ellipsis", "caption", "source"}   # "…", panel titles, where a given h(0) comes from
     assert drawn - helpers <= {kind for kind, _, _ in KEY}
     assert legend_dot().count('"key:') >= len(KEY) and "one-step delay" in legend_dot()
+
+
+def test_an_exported_unfolded_view_renders_as_drawn_with_plain_dot(graphviz_dot):
+    import subprocess
+    from viz.render import render_svg
+
+    def centres(svg: str) -> dict:
+        found = re.findall(r"<title>([^<]+)</title>[^<]*(?:<[ga][^>]*>\s*)*<ellipse[^>]*cx=\"([-\d.]+)\" cy=\"([-\d.]+)\"", svg)
+        return {name: (float(x), float(y)) for name, x, y in found}
+    dot = to_dot(unfold(parse(CATALOG["lstm"].text), 3))
+    ours = centres(render_svg(dot))
+    plain = centres(subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout.decode())
+    assert len(ours) > 20 and ours.keys() == plain.keys()
+    assert all(abs(ours[n][0] - plain[n][0]) <= 1.5 and abs(ours[n][1] - plain[n][1]) <= 1.5 for n in ours)

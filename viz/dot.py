@@ -45,7 +45,9 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     lines = ["digraph unfold {"]
     graph_attrs = {"fontname": FONT, "bgcolor": "white", "label": title, "labelloc": "t"}
     if positioned:
-        graph_attrs.update(layout="neato", splines="false")
+        # positions in points, pinned: the file renders as drawn with plain `dot -Tsvg` and with the graphviz
+        # package too (the engine and the scale travel inside it); render.py runs `neato -n2`, which skips layout
+        graph_attrs.update(layout="neato", splines="false", inputscale="72")
     else:
         graph_attrs.update(rankdir="BT", nodesep="0.35", ranksep="0.45")
     lines.append("  graph" + attrs(graph_attrs))
