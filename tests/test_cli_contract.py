@@ -33,7 +33,7 @@ BAD = [
     (["gt", "--arch", "tdnn"], "has no state"),
     (["gt", "--arch", "elman", "--state", "zz"], "'zz' is not defined"),
     (["gt", "--arch", "elman", "--steps", "100"], "from 1 to 12"),
-    (["run", "--arch", "elman"], "one of the arguments --text --numbers --sequence-file is required"),
+    (["run", "--arch", "elman"], "this recurrence reads x, y: give a sequence for it"),   # --steps serves inputless ones
     (["run", "--numbers", "1,2"], "give a recurrence, an architecture or a weights file"),
     (["run", "--arch", "elman", "--numbers", "1,x"], "numbers must look like"),
     (["run", "--arch", "elman", "--numbers", "1,2", "--split", "char"], "apply to --text only"),
