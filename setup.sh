@@ -18,6 +18,16 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# torch's CPU build first: PyPI's Linux wheel of torch is a multi-GB CUDA build. A wheel pip can already
+# reach without an index (a find-links folder) comes first, then PyTorch's CPU index, then PyPI's build.
+TORCH="torch==2.13.0"
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-index "$TORCH" 2>/dev/null ||
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "$TORCH" \
+      --index-url https://download.pytorch.org/whl/cpu --retries 1 --timeout 20 2>/dev/null ||
+  { echo "setup: PyTorch's CPU index is out of reach; installing PyPI's torch (a CUDA build, several GB)" >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check "$TORCH"; }
+fi
 requirements=requirements.txt
 [ "${1:-}" = "--test" ] && requirements=requirements-test.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
