@@ -36,11 +36,12 @@ try_readme() {  # $1 = suite: a clean copy of the repository's HEAD, the README'
   # PIP_CONFIG_FILE=/dev/null: the fresh system's pip, not this machine's local wheel folders; PIP_CERT: this
   # machine's certificate bundle, which a network that inspects TLS needs (the fresh system's would be refused)
   cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/host-ca.crt"
-  chroot "$dir" env PIP_CONFIG_FILE=/dev/null PIP_CERT=/etc/host-ca.crt HOME=/root bash -c \
+  chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root PIP_CONFIG_FILE=/dev/null \
+      PIP_CERT=/etc/host-ca.crt bash -c \
     'cd /unfold && bash setup.sh && (.venv/bin/python -m streamlit run app.py --server.headless=true \
        --server.port=8599 >/tmp/app.log 2>&1 &) && for i in $(seq 60); do
          curl -fs localhost:8599/_stcore/health && exit 0; sleep 1; done; cat /tmp/app.log; exit 1' \
-    > "/tmp/fresh-$1.log" 2>&1 && health=$(tail -c 3 "/tmp/fresh-$1.log") || health="FAILED (/tmp/fresh-$1.log)"
+    > "/tmp/fresh-$1.log" 2>&1 && health=$(tail -n 1 "/tmp/fresh-$1.log") || health="FAILED (/tmp/fresh-$1.log)"
   pkill -f "server.port=8599" || true
   printf '%-9s python %s  setup %4d s  .venv %s  health: %s\n' "$1" \
     "$(chroot "$dir" python3 -c 'import sys; print(sys.version.split()[0])')" $((SECONDS - start)) \
