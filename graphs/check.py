@@ -155,7 +155,8 @@ def _check_axes(program: Program, graph: Graph, lines: list[str]) -> None:
     if problems:
         eq, read, message = problems[0]
         word = read.removeprefix("it reads ").removeprefix("written ")
-        raise _Where(eq, lines[eq.line - 1] if 0 < eq.line <= len(lines) else "").fail(message, word, eq.name)
+        where = _Where(eq, lines[eq.line - 1] if 0 < eq.line <= len(lines) else "")
+        raise where.fail(message, word) if word else where.fail(message)
 
 
 def _check_once_loops(program: Program, graph: Graph, lines: list[str]) -> None:

@@ -99,7 +99,8 @@ def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3, out_st
     edges = max(columns.values()) * flows
     if nodes > limits.MAX_DRAWN_NODES or edges > limits.MAX_DRAWN_EDGES:
         most = max(1, min(limits.MAX_DRAWN_NODES // max(per_step, 1), limits.MAX_DRAWN_EDGES // max(flows, 1)))
-        raise ParseError(f"τ = {steps:,} would draw about {nodes:,} nodes and {edges:,} edges "
+        lengths_said = f"τ = {steps:,}" + (f" and {second} = {lengths[second]:,}" if second else "")
+        raise ParseError(f"{lengths_said} would draw about {nodes:,} nodes and {edges:,} edges "
                          f"(limits {limits.MAX_DRAWN_NODES:,} and {limits.MAX_DRAWN_EDGES:,}): use τ ≤ {most:,} "
                          "or the elided view")
 
