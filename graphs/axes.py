@@ -24,6 +24,29 @@ def default_length(steps: int) -> int:
     return max(1, (3 * steps + 4) // 5)
 
 
+def run_step(node, steps: int) -> int | None:
+    """When one run computes a node of an unfolded graph: step t on t, τ for a value computed once, and
+    τ + u for step u of a second axis, since a decoder starts once its encoder is done (None: no step)."""
+    if node.kind == "once":
+        return steps
+    if node.step is None:
+        return None
+    return node.step + steps if node.axis else node.step
+
+
+def run_length(unfolded) -> int:
+    """The steps of one run of an unfolded graph: τ, plus the second axis's length if it has one."""
+    return (unfolded.steps or 0) + (unfolded.out_steps or 0)
+
+
+def check_second(graph, out_steps) -> None:
+    """ParseError if a second axis's length is given for a recurrence that has no second axis."""
+    if out_steps is not None and not graph.second_axis():
+        from .parse import ParseError
+        raise ParseError("a second length (out_steps) was given, but this recurrence has no second time axis: "
+                         "declare one with `input y over u`, or leave the length out")
+
+
 def split_over(word: str, code: str, number: int) -> tuple[str, str]:
     """A declaration line without its `over u` clause, and the axis named there ("" if none, or t)."""
     from .parse import ParseError   # parse imports this module: imported here, when first needed

@@ -10,7 +10,7 @@ import math
 
 from . import limits
 from .expr import Expr, Num, Param, Ref
-from .axes import default_length
+from .axes import check_second, default_length
 from .ir import PER_STEP_KINDS, Graph
 from .parse import ParseError
 
@@ -88,6 +88,7 @@ def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3, out_st
             raise ParseError(f"a tree-structured net is drawn for at most {limits.MAX_TREE_LEAVES:,} leaves, "
                              f"not {steps:,}: choose a smaller τ")
         return
+    check_second(graph, out_steps)
     second = graph.second_axis()
     lengths = {"": steps, second: default_length(steps) if out_steps is None else out_steps} if second else {"": steps}
     if any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in lengths.values()):

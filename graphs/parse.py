@@ -102,7 +102,7 @@ def _read(lines: list[notation.Line]) -> Program:
             code, axis = axes.split_over(word, code, number)
             found = _declaration(word, code, number)
             declared[word].extend(found)
-            over.update((name, axis) for name, _ in found if axis)
+            over.update((item[0], axis) for item in found if axis)
         else:
             statements.append((number, code, _statement(code, number)))
     _check_declarations(declared)
@@ -219,6 +219,9 @@ class _Names:
                 index = "init"
             elif isinstance(target.slice, ast.Name) and target.slice.id == "leaf":
                 index = "leaf"
+            elif isinstance(target.slice, ast.Name) and target.slice.id in self.axes:   # s[u] = …, as s(u) = …
+                index = ""
+                self.written.setdefault(target.slice.id, target.slice)
             else:
                 raise self.fail("on the left, write `h = ...`, `h[0] = ...` (initial state) "
                                 "or `h[leaf] = ...` (tree leaves)", target)
@@ -279,7 +282,8 @@ class _Names:
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: call it, as in {name}(...)", node)
         if name in self.axes:
-            raise self.fail(f"{name} is a time index: read a variable at it, as in x[{name}]", node)
+            which = "the" if name == "t" else "the second"
+            raise self.fail(f"{name} is {which} time index: read a variable at it, as in x[{name}]", node)
         raise self.fail(f"unknown name '{name[:30]}': define it with an equation, or declare it with "
                         f"`input {name[:30]}` or `param {name[:30]}`", node)
 

@@ -6,7 +6,7 @@ last steps, so even τ = 10⁹ answers at once.
 from __future__ import annotations
 
 from . import limits
-from .axes import default_length
+from .axes import check_second, default_length
 from .ir import PER_STEP_KINDS, Edge, Graph, Node
 from .nogc import paused_gc
 from .parse import ParseError
@@ -24,6 +24,7 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
     out_steps: the length of a second time axis (a decoder's n_y, Fig 10.12), axes.default_length by default.
     """
     _check_steps(steps, elide)
+    check_second(graph, out_steps)
     if graph.tree:
         from .tree import unfold_tree   # a recursive net unfolds into a tree, not a chain
         return unfold_tree(graph, steps, param_nodes=param_nodes)

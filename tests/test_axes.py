@@ -8,6 +8,7 @@ from graphs import ParseError, parse
 from graphs.backends import run
 from graphs.catalog import CATALOG
 from graphs.cost import check_run, check_unfolding
+from graphs.gtext import g_text
 from graphs.shapes import infer
 from graphs.unfold import unfold, window
 from viz.layout import place
@@ -136,7 +137,7 @@ def test_bad_decoder_lengths_are_refused(out_steps):
     ("input x\ninput y over u\nh = tanh(W @ h[t-1] + U @ x + V @ y)", "runs over t (written t) and over u", 35),
     ("input x\ninput y over u\nh = tanh(W @ h[u-1] + U @ x)", "runs over u (written u) and over t", 27),
     ("input x\ninput y over u\nh = tanh(W @ h[t-1] + U @ y[u])", "indexes by both t and u", 29),
-    ("input x\ninput y over u\nh = tanh(W @ h[t-1] + U @ x + u)", "u is a time index", 31),
+    ("input x\ninput y over u\nh = tanh(W @ h[t-1] + U @ x + u)", "u is the second time index", 31),
     ("input x\ninput y over u\ninput z over v\nh = tanh(W @ x + V @ y)", "two second time axes", 1),
     ("input x over u\nparam u\nh = tanh(W @ x)", "names a time axis", 1),
     ("param W over u\nh = tanh(W @ h[t-1])", "only inputs run over a time axis", 14),
@@ -191,3 +192,37 @@ def test_the_catalog_encoder_decoder_uses_the_second_axis():
     graph = unfold(parse(CATALOG["encoder_decoder"].text), 5)
     assert graph.out_steps == 3
     assert len([n for n in graph.nodes if n.name == "s" and n.kind == "state"]) == 3
+
+
+def test_g_text_writes_the_decoder_over_its_own_steps():
+    graph = parse(ENCODER_DECODER)
+    assert g_text(graph, "s", 5, out_steps=3) == "s(3) = f(f(f(s(0), 0, C), y(1), C), y(2), C)"
+    assert g_text(graph, "s", 5).startswith("s(3) = ")   # the default decoder length for τ = 5
+    assert g_text(graph, "h", 2) == "h(2) = f(f(h(0), x(1)), x(2))"
+    with pytest.raises(ParseError, match="no second time axis"):
+        g_text(parse(CATALOG["elman"].text), "h", 2, out_steps=3)
+
+
+BOOK_FORMS = [   # the same encoder–decoder as ENCODER_DECODER, written as the book, a paper or LaTeX would
+    """input x\ninput y over u\nh(t) = tanh(W h(t-1) + U x(t) + b)\nC = h(τ)
+s(u) = tanh(Ws s(u-1) + Wy y(u-1) + Wc C + bs)\no(u) = V s(u) + c\nL = cross_entropy(softmax(o), y)""",
+    """input x\ninput y over u\nh_t = tanh(W h_{t-1} + U x_t + b)\nC = h_τ
+s_u = tanh(Ws s_{u-1} + Wy y_{u-1} + Wc C + bs)\no = V s_u + c\nL = cross_entropy(softmax(o), y)""",
+    """input x\ninput y over u\nh^{(t)} = \\tanh(W h^{(t-1)} + U x^{(t)} + b)\nC = h^{(τ)}
+s^{(u)} = \\tanh(W_s·s^{(u-1)} + W_y·y^{(u-1)} + W_c·C + b_s)\no^{(u)} = V s^{(u)} + c\nL = cross_entropy(softmax(o), y)""",
+]
+
+
+@pytest.mark.parametrize("text", BOOK_FORMS)
+def test_the_books_notation_reaches_the_second_axis(text):
+    graph = parse(text)
+    assert {n.id: n.axis for n in graph.kinds("state")} == {"h": "", "s": "u"}
+    assert len([n for n in unfold(graph, 5, out_steps=3).nodes if n.name == "s" and n.kind == "state"]) == 3
+    inputs = _sequences()
+    canonical = parse(ENCODER_DECODER)
+    params = run(canonical, inputs).params
+    renamed = {"Ws": "W_s", "Wy": "W_y", "Wc": "W_c", "bs": "b_s"}
+    mine = {renamed.get(k, k) if renamed.get(k) in {n.id for n in graph.kinds("param")} else k: v
+            for k, v in params.items()}
+    np.testing.assert_allclose(run(graph, inputs, params=mine).arrays()["s"], run(canonical, inputs, params=params)
+                               .arrays()["s"], rtol=0, atol=1e-12)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from .. import limits
-from ..axes import default_length
+from ..axes import check_second, default_length
 from ..cost import check_run
 from ..ir import Graph
 from ..parse import ParseError
@@ -23,6 +23,7 @@ class Run:
     values: dict      # variable → (T, batch, units), or (batch, units) if computed once
     params: dict      # parameter → array, as used
     shapes: Shapes
+    lengths: dict = field(default_factory=dict)   # each time axis's length: "" for t, "u" for a second axis
 
     def arrays(self) -> dict:
         """The values as NumPy arrays, whichever backend computed them."""
@@ -103,7 +104,7 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
             f"a sequence of {steps} steps" if graph.tree else "a recurrence that is not tree-structured"))
     values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, starts, tree, passes,
                       lengths)
-    return Run(values, params, shapes)
+    return Run(values, params, shapes, lengths)
 
 
 def _lengths(graph: Graph, arrays: dict, steps: int | None, out_steps: int | None) -> tuple[dict, int]:
@@ -119,6 +120,7 @@ def _lengths(graph: Graph, arrays: dict, steps: int | None, out_steps: int | Non
         if steps is None:
             raise ParseError("give an input sequence, or a number of steps for a recurrence without inputs")
         lengths[""] = steps
+    check_second(graph, out_steps)
     second = graph.second_axis()
     if second and second not in lengths:
         lengths[second] = default_length(lengths[""]) if out_steps is None else out_steps
