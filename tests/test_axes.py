@@ -226,3 +226,16 @@ def test_the_books_notation_reaches_the_second_axis(text):
             for k, v in params.items()}
     np.testing.assert_allclose(run(graph, inputs, params=mine).arrays()["s"], run(canonical, inputs, params=params)
                                .arrays()["s"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_x, n_y, elide", [(3, 6, False), (6, 3, False), (20, 12, True), (12, 20, True)])
+def test_each_span_has_columns_of_its_own(n_x, n_y, elide):
+    """No empty columns in a span for the other span's steps, and C right after the encoder's last column."""
+    graph = unfold(parse(ENCODER_DECODER), n_x, out_steps=n_y, elide=elide)
+    at = place(graph)
+    for name, length in (("h", n_x), ("s", n_y)):
+        xs = [at[n.id][0] for n in graph.nodes if n.name == name and n.kind in ("state", "ellipsis")]
+        gaps = {round(b - a, 1) for a, b in zip(xs, xs[1:])}
+        assert len(gaps) == 1, (name, gaps)   # evenly spaced: the "…" takes one column like a step
+    column = at["h@2"][0] - at["h@1"][0]
+    assert at["C@τ"][0] - at[f"h@{n_x}"][0] < 2 * column
