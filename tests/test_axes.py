@@ -239,3 +239,11 @@ def test_each_span_has_columns_of_its_own(n_x, n_y, elide):
         assert len(gaps) == 1, (name, gaps)   # evenly spaced: the "…" takes one column like a step
     column = at["h@2"][0] - at["h@1"][0]
     assert at["C@τ"][0] - at[f"h@{n_x}"][0] < 2 * column
+
+
+def test_a_second_chain_that_reads_no_context_is_drawn_after_the_first_not_over_it():
+    graph = unfold(parse("input x\ninput y over u\nh = tanh(W @ h[t-1] + U @ x)\ns = tanh(A @ s[u-1] + B @ y)"), 4,
+                   out_steps=2)
+    at = place(graph)
+    assert len(set(at.values())) == len(at)   # no two nodes in one place
+    assert max(at[f"h@{t}"][0] for t in range(1, 5)) < at["s[0]"][0] < at["s@1"][0] < at["s@2"][0]
