@@ -4,7 +4,7 @@ from __future__ import annotations
 import graphlib
 
 from . import limits
-from .axes import check_second, default_length
+from .axes import check_second
 from .expr import Call, Expr, Num, Param, Ref, refs
 from .ir import Graph
 from .ops import INFIX
@@ -21,8 +21,8 @@ def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, la
            out_steps: int | None = None) -> str:
     """`state(τ) = …` with the recurrence applied τ times, as f(…) or with f's body substituted.
 
-    A state over a second axis (a decoder's s over u) is written at its own last step, out_steps
-    (axes.default_length(steps) if None); it reads the encoder through the value computed once, C.
+    A state over a second axis (a decoder's s over u) is written at out_steps, its own axis's length (steps
+    if None); it reads the encoder through the value computed once, C.
 
     >>> from graphs import parse
     >>> g = parse("input x\\nparam W, U, b\\nh = tanh(W @ h[t-1] + U @ x + b)")
@@ -37,8 +37,8 @@ def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, la
     if graph.tree or any(r.index or (r.name == state and r.shift > 0) for r in refs(node.expr)):   # only the past
         raise ParseError(f"g(t) is written for a state that reads its own past, not for '{state}'")
     check_second(graph, out_steps)
-    if node.axis and not (isinstance(steps, bool) or not isinstance(steps, int)):
-        steps = default_length(steps) if out_steps is None else out_steps
+    if node.axis and out_steps is not None:
+        steps = out_steps
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= limits.MAX_GT_STEPS:
         raise ParseError(f"g(t) is written out for τ from 1 to {limits.MAX_GT_STEPS}")
     label = _latex_label if latex else _text_label

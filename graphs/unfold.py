@@ -36,7 +36,8 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
     spans = {axis: _span(length, elide, keep) for axis, length in lengths.items()}
     with paused_gc():
         unfolded = panels(_unfold(graph, spans, param_nodes, with_ends=True))
-    return Graph(unfolded.nodes, unfolded.edges, steps=steps, out_steps=lengths.get(second), circuit=graph)
+    return Graph(unfolded.nodes, unfolded.edges, steps=steps, out_steps=lengths[second] if second else None,
+                 circuit=graph)
 
 
 def _span(steps: int, elide: bool, keep: int) -> tuple[dict[int, str], list[tuple[int, int]], int]:

@@ -197,7 +197,7 @@ def test_the_catalog_encoder_decoder_uses_the_second_axis():
 def test_g_text_writes_the_decoder_over_its_own_steps():
     graph = parse(ENCODER_DECODER)
     assert g_text(graph, "s", 5, out_steps=3) == "s(3) = f(f(f(s(0), 0, C), y(1), C), y(2), C)"
-    assert g_text(graph, "s", 5).startswith("s(3) = ")   # the default decoder length for τ = 5
+    assert g_text(graph, "s", 2) == "s(2) = f(f(s(0), 0, C), y(1), C)"   # steps: the state's own, by default
     assert g_text(graph, "h", 2) == "h(2) = f(f(h(0), x(1)), x(2))"
     with pytest.raises(ParseError, match="no second time axis"):
         g_text(parse(CATALOG["elman"].text), "h", 2, out_steps=3)
@@ -247,3 +247,31 @@ def test_a_second_chain_that_reads_no_context_is_drawn_after_the_first_not_over_
     at = place(graph)
     assert len(set(at.values())) == len(at)   # no two nodes in one place
     assert max(at[f"h@{t}"][0] for t in range(1, 5)) < at["s[0]"][0] < at["s@1"][0] < at["s@2"][0]
+
+
+def test_a_graph_with_one_axis_has_no_second_length():
+    assert unfold(parse(CATALOG["elman"].text), 4).out_steps is None
+
+
+def test_the_cli_takes_a_second_sequence_or_length(tmp_path, capsys):
+    import json
+
+    from viz.cli import main
+    assert main(["run", "--arch", "encoder_decoder", "--text", "the cat sat on the mat", "--out-text", "le chat"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["tokens"]) == 6 and out["out_tokens"] == ["le", "chat"]
+    assert len(out["values"]["h"]) == 6 and len(out["values"]["s"]) == 2
+    assert main(["run", "--arch", "encoder_decoder", "--numbers", "1;2;3;4;5", "--out-steps", "4"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["values"]["s"]) == 4
+    assert main(["export", "--arch", "encoder_decoder", "--view", "unfolded", "--steps", "5", "--out-steps", "3",
+                 "-o", str(tmp_path / "ed.dot")]) == 0
+    capsys.readouterr()
+    dot = (tmp_path / "ed.dot").read_text()
+    assert sum(f'"s@{u}"' in dot for u in range(1, 9)) == 3 and sum(f'"h@{t}"' in dot for t in range(1, 9)) == 5
+    assert main(["gt", "--arch", "encoder_decoder", "--out-steps", "2"]) == 0
+    assert capsys.readouterr().out.startswith("s(2) = f(f(s(0), 0, C), y(1), C)")
+    for refused in (["export", "--arch", "elman", "--view", "unfolded", "--out-steps", "3", "-o", str(tmp_path / "e.svg")],
+                    ["run", "--arch", "elman", "--numbers", "1;2", "--out-numbers", "1;2"],
+                    ["run", "--arch", "encoder_decoder", "--numbers", "1;2", "--out-numbers", "1", "--out-steps", "2"]):
+        assert main(refused) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
