@@ -2,8 +2,9 @@
 
 The parser accepts what the grammar allows; this refuses, with line and column, what the grammar allows
 but nothing downstream can compute: numbers where arrays are needed (`softmax(0)`, `concat(1, x)`,
-`W @ 0`), an equation that reads no variable, a parameter used both as a matrix and as a vector, and
-tree-structured reads the tree unfolding does not make (`h[left]` without `h[right]` or without leaves).
+`W @ 0`), an equation that reads no variable, a parameter used both as a matrix and as a vector, an equation
+that runs over two time axes at once (x over t and y over u, Fig 10.12), and tree-structured reads the tree
+unfolding does not make (`h[left]` without `h[right]` or without leaves).
 """
 from __future__ import annotations
 
