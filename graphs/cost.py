@@ -10,7 +10,7 @@ import math
 
 from . import limits
 from .expr import Expr, Num, Param, Ref
-from .axes import check_second, default_length
+from .axes import check_second, default_length, run_length
 from .ir import PER_STEP_KINDS, Graph
 from .parse import ParseError
 
@@ -108,7 +108,7 @@ def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3, out_st
 
 def check_frames(unfolded: Graph) -> None:
     """Refuse an animation whose frames (one full drawing per step) would hold too many nodes in all."""
-    frames = (unfolded.steps or 0) + 1
+    frames = run_length(unfolded) + 1   # a decoder's steps are frames of their own, after the encoder's
     total = frames * len(unfolded.nodes)
     if total > limits.MAX_FRAME_NODES:
         most = max(1, math.isqrt(limits.MAX_FRAME_NODES * (unfolded.steps or 1) // max(len(unfolded.nodes), 1)))

@@ -275,3 +275,9 @@ def test_the_cli_takes_a_second_sequence_or_length(tmp_path, capsys):
                     ["run", "--arch", "encoder_decoder", "--numbers", "1;2", "--out-numbers", "1", "--out-steps", "2"]):
         assert main(refused) == 2
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_an_animation_counts_the_decoders_steps_as_frames():
+    from graphs.cost import check_frames
+    with pytest.raises(ParseError, match="an animation of 205 steps"):
+        check_frames(unfold(parse(ENCODER_DECODER), 5, out_steps=200))
