@@ -33,34 +33,36 @@ def sequence_of(text: str, split: str, upload: tuple | None):
 
 @st.cache_data(max_entries=16, show_spinner="Running…")
 def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> tuple:
-    """(values as NumPy arrays, tokens) of the recurrence on the typed text or the uploaded sequence.
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple:
+    """(values as NumPy arrays, tokens, a second axis's tokens) of the recurrence on the typed text or the upload.
 
     options: (mode, steps for a recurrence without inputs or 0, a recursive net's bracketing or "",
-    a given h(0) as "state=numbers" or "").
+    a given h(0) as "state=numbers" or "", a second sequence (y over u) or "", its steps n_y or 0).
     """
-    from graphs.backends.data import from_numbers
+    from graphs.backends.data import from_numbers, from_text
     from graphs.backends.session import run_sequence
     from graphs.tree import read_bracketing
-    mode, steps, tree, start = options
+    mode, steps, tree, start, out_text, out_steps = options
     sequence = None if steps else sequence_of(text, split, upload)
+    out_sequence = from_text(out_text, split) if out_text.strip() else None
     name, _, numbers = start.partition("=")
     initial = {name: from_numbers(numbers).values[0]} if numbers.strip() else None
     session = run_sequence(source, sequence, backend=backend, hidden=hidden, seed=seed, mode=mode,
                            steps=steps or None, tree=read_bracketing(tree).merges if tree else None,
-                           initial=initial)
-    return session.result.arrays(), session.tokens
+                           initial=initial, out_sequence=out_sequence, out_steps=out_steps or None)
+    return session.result.arrays(), session.tokens, session.out_tokens
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the player…")
 def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
-                  upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> tuple[str, float]:
+                  upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple[str, float]:
     """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
     from viz.interactive import diagram_html
     from viz.playback import backward, playback
-    values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
-    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None)
-    frames = playback(unfolded, values, list(tokens))
+    values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None,
+                    out_steps=len(out_tokens) or None)
+    frames = playback(unfolded, values, list(tokens) + list(out_tokens))   # a decoder's steps come after
     if "L" in values and state:
         try:
             frames["backward"] = backward(state, *last_loss_gradients(source, text, split, hidden, seed, state, upload))
@@ -88,10 +90,11 @@ def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: i
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
-               upload: tuple | None = None, options: tuple = ("test", 0, "", "")) -> list[str]:
+               upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> list[str]:
     from viz.animate import frames, node_values
-    values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
-    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None)
+    values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
+    unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None,
+                    out_steps=len(out_tokens) or None)
     return frames(unfolded, *node_values(unfolded, values))
 
 
@@ -117,10 +120,12 @@ def circuit_dot(source: str, param_nodes: bool) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner="Unfolding…")
-def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generic: bool) -> str:
+def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generic: bool,
+                 out_steps: int | None = None) -> str:
     graph = load(recurrence=source)
     name = "window" if generic else "unfolded"
-    return to_dot(view(graph, name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes)
+    return to_dot(view(graph, name, steps, param_nodes=param_nodes, elide=elide, out_steps=out_steps),
+                  param_nodes=param_nodes)
 
 
 @st.cache_data(max_entries=128, show_spinner="Drawing…")
@@ -149,19 +154,21 @@ def animation_gif(dots: tuple[str, ...]) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def g_of_t(source: str, state: str, steps: int) -> str:
-    return g_text(load(recurrence=source), state, steps, substitute=True, latex=True)
+def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) -> str:
+    return g_text(load(recurrence=source), state, steps, substitute=True, latex=True, out_steps=out_steps)
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing…")
-def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str) -> str:
+def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str,
+                 out_steps: int | None = None) -> str:
     """The interactive page of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
     from viz.interactive import diagram_html
     graph = load(recurrence=source)
     if steps is None:
         return diagram_html(svg_of(circuit_dot(source, param_nodes)), graph, title="the circuit", name=name)
-    graph = view(graph, "window" if generic else "unfolded", steps, param_nodes=param_nodes, elide=elide)
-    return diagram_html(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic)), graph,
+    graph = view(graph, "window" if generic else "unfolded", steps, param_nodes=param_nodes, elide=elide,
+                 out_steps=out_steps)
+    return diagram_html(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic, out_steps)), graph,
                         title=f"unfolded over {steps} steps", name=name)
 
 
@@ -235,12 +242,13 @@ def page() -> None:
     with st.expander("Syntax cheat sheet"):
         st.markdown(SYNTAX)
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
+    out_steps = second_axis_steps(source)
     try:
         try:
             circuit, too_dense = circuit_dot(source, param_nodes), None
         except TooCostly as err:   # too dense for Graphviz: the other views still work
             circuit, too_dense = None, err
-        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
+        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic, out_steps)
         st.session_state["last_good_source"] = source
     except ParseError as err:
         st.error(plain(err))
@@ -256,7 +264,8 @@ def page() -> None:
             circuit = circuit_dot(source, param_nodes)
         except TooCostly as err:
             circuit, too_dense = None, err
-        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic)
+        out_steps = second_axis_steps(source, widget=False)
+        unfolded = unfolded_dot(source, tau, param_nodes, elide, generic, out_steps)
     assumed = assumptions(source)
     if assumed:
         st.caption(plain(assumed) + " (declare them with `input …` or `param …` to decide otherwise)")
@@ -272,22 +281,39 @@ def page() -> None:
         else:
             show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
         show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded",
-                 (source, tau, param_nodes, elide, generic, "unfolded"))
+                 (source, tau, param_nodes, elide, generic, "unfolded", out_steps))
         if state and tau <= MAX_GT_STEPS:
             try:
-                st.latex(g_of_t(source, state, tau))
+                st.latex(g_of_t(source, state, tau, out_steps))
             except ParseError as err:
                 st.caption(f"g(t) not shown: {plain(err)}")
     elif view == "Run":
-        run_page(source, state)
+        run_page(source, state, out_steps)
     else:
         explain_page()
 
 
-def run_options(graph) -> tuple:
-    """(mode, steps, tree, h(0)) from the widgets this recurrence needs: teacher forcing's mode, the steps
-    of a recurrence without inputs, a recursive net's own tree, the first state's given h(0)."""
+def second_axis_steps(source: str, widget: bool = True) -> int | None:
+    """n_y, the steps of a second time axis (a decoder over u), from its own sidebar input; None without one."""
+    try:
+        axis = load(recurrence=source).second_axis()
+    except ParseError:
+        return None
+    if not axis:
+        return None
+    if not widget:   # the widget is drawn once per run; a second call reads its value
+        return int(st.session_state["out_steps"])
+    return int(st.sidebar.number_input(f"Steps over {axis} (a decoder's n_y)", 1, 60, key="out_steps"))
+
+
+def run_options(graph, out_steps: int | None = None) -> tuple:
+    """(mode, steps, tree, h(0), second sequence, n_y) from the widgets this recurrence needs: teacher forcing's
+    mode, the steps of a recurrence without inputs, a recursive net's own tree, the first state's given h(0),
+    and a decoder's own sequence over a second axis (n_y steps of zeros without one)."""
     mode, steps, tree, start = "test", 0, "", ""
+    axis = graph.second_axis()
+    out_text = st.text_input(f"Second sequence, over {axis} (the decoder's y; empty: {out_steps} steps of zeros)",
+                             key="out_text", max_chars=2_000) if axis else ""
     columns = st.columns(4)
     if any(e.kind == "train" for e in graph.edges):
         mode = columns[0].radio("Teacher forcing", ["test", "train"], horizontal=True, key="mode",
@@ -302,10 +328,10 @@ def run_options(graph) -> tuple:
         numbers = columns[3].text_input(f"{starts[0]}(0) (numbers; empty: its own)", "", key="h0",
                                         placeholder="0.5, -1, 0.2")
         start = f"{starts[0]}={numbers}" if numbers.strip() else ""
-    return mode, steps, tree, start
+    return mode, steps, tree, start, out_text, (out_steps or 0) if axis else 0
 
 
-def run_page(source: str, state: str) -> None:
+def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     """Type a sequence, run it, watch h(t) fill in on the unfolded graph."""
     text = st.text_input("Sequence", key="text", max_chars=2_000)
     a, b, c, d = st.columns(4)
@@ -316,9 +342,9 @@ def run_page(source: str, state: str) -> None:
     file = st.file_uploader("…or upload numbers: a .npy or .csv of shape (T, units)", type=["npy", "csv"],
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
-    options = run_options(load(recurrence=source))
+    options = run_options(load(recurrence=source), out_steps)
     try:
-        values, tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
+        values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     except ParseError as err:
         st.error(plain(err))
         return
@@ -333,7 +359,7 @@ def run_page(source: str, state: str) -> None:
         st.iframe(page, height=DIAGRAM_HEIGHT + 60)
         if st.button("Prepare the animation (GIF)", key="make-gif"):
             try:   # every frame becomes a picture: refused before the first when there would be too many
-                check_frames(view(load(recurrence=source), "unfolded", len(tokens)))
+                check_frames(view(load(recurrence=source), "unfolded", len(tokens), out_steps=len(out_tokens) or None))
                 dots = frame_dots(source, text, split, backend, hidden, seed, upload, options)
                 st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
             except ParseError as err:
@@ -342,7 +368,9 @@ def run_page(source: str, state: str) -> None:
     if shown is None:
         return
     states = values[shown][:, 0]
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}(t)",), scale), width="stretch")
+    axis = load(recurrence=source).node(shown).axis
+    tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
+    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")

@@ -66,13 +66,14 @@ g = tanh(Wg @ g[t+1] + Ug @ x + bg)
 o = V @ concat(h, g) + c
 L = cross_entropy(softmax(o), y)
 """),
-    _arch("encoder_decoder", "Fig 10.12", "Encoder–decoder: the context C is the encoder's last state "
-          "(here the decoder runs for as many steps as the encoder)", """
-input x, y
+    _arch("encoder_decoder", "Fig 10.12", "Encoder–decoder: the encoder reads x(1…n_x) over t, the decoder writes "
+          "y(1…n_y) over its own axis u, reading the context C = h(n_x) at every step", """
+input x
+input y over u
 param W, U, b, Ws, Wy, Wc, bs, V, c
 h = tanh(W @ h[t-1] + U @ x + b)
 C = h[τ]
-s = tanh(Ws @ s[t-1] + Wy @ y[t-1] + Wc @ C + bs)
+s = tanh(Ws @ s[u-1] + Wy @ y[u-1] + Wc @ C + bs)
 o = V @ s + c
 L = cross_entropy(softmax(o), y)
 """, state="s"),

@@ -2,15 +2,16 @@
 
 The parser accepts what the grammar allows; this refuses, with line and column, what the grammar allows
 but nothing downstream can compute: numbers where arrays are needed (`softmax(0)`, `concat(1, x)`,
-`W @ 0`), an equation that reads no variable, a parameter used both as a matrix and as a vector, and
-tree-structured reads the tree unfolding does not make (`h[left]` without `h[right]` or without leaves).
+`W @ 0`), an equation that reads no variable, a parameter used both as a matrix and as a vector, an equation
+that runs over two time axes at once (x over t and y over u, Fig 10.12), and tree-structured reads the tree
+unfolding does not make (`h[left]` without `h[right]` or without leaves).
 """
 from __future__ import annotations
 
 import math
 import re
 
-from . import scc
+from . import axes, scc
 from .expr import LEFT, RIGHT, Call, Expr, Num, Param, refs, walk
 from .ir import Graph
 from .ops import INFIX
@@ -40,6 +41,7 @@ def check(program: Program, graph: Graph, text: str) -> None:
                 raise where.fail(f"'{name}' is used both as a matrix (left of @, last in f) and as a vector "
                                  f"(line {first[1].line}): use two parameters", name)
     _check_once_loops(program, graph, lines)
+    _check_axes(program, graph, lines)
     if graph.tree or any(r.index in (LEFT, RIGHT) for eq in program.equations for r in refs(eq.expr)):
         _check_tree(program, graph, lines)
 
@@ -146,6 +148,16 @@ def _check_tree(program: Program, graph: Graph, lines: list[str]) -> None:
         if eq.name != state and graph.node(eq.name).kind != "once":
             raise where(eq).fail(f"in a tree-structured net, other values are computed once at the root: "
                                  f"read {state}[τ]", eq.name)
+
+
+def _check_axes(program: Program, graph: Graph, lines: list[str]) -> None:
+    """Each per-step equation runs over one time axis (t, or u declared by `input y over u`)."""
+    _, problems = axes.assign(program, {n.id for n in graph.kinds("once")})
+    if problems:
+        eq, read, message = problems[0]
+        word = read.removeprefix("it reads ").removeprefix("written ")
+        where = _Where(eq, lines[eq.line - 1] if 0 < eq.line <= len(lines) else "")
+        raise where.fail(message, word) if word else where.fail(message)
 
 
 def _check_once_loops(program: Program, graph: Graph, lines: list[str]) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import graphlib
 
-from . import scc
+from . import axes, scc
 from .check import check
 from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref, params, refs, walk
 from .ir import Edge, Graph, Node
@@ -36,16 +36,20 @@ def circuit(program: Program) -> Graph:
     targets = {r.name for eq in equations.values() for call in walk(eq.expr)
                if isinstance(call, Call) and call.fn in LOSSES | {"teacher_forcing"}
                for r in refs(call.args[1 if call.fn in LOSSES else 0])} & set(program.inputs)
-    nodes = [Node(x, x, "target" if x in targets else "input", x, size=sizes.get(x, 0)) for x in program.inputs]
+    kinds = {name: _kind(name, eq.expr, recurrent) for name, eq in equations.items()}
+    # problems with axes are reported by the checker, which has the text to point into
+    axis, _ = axes.assign(program, {name for name, kind in kinds.items() if kind == "once"})
+    nodes = [Node(x, x, "target" if x in targets else "input", x, size=sizes.get(x, 0), axis=axis[x])
+             for x in program.inputs]
     nodes += [Node(p, p, "param", p) for p in program.params]
     for name, eq in equations.items():
         bias = [p for p in params(eq.expr) if not any(p in e.params for e in edges if e.dst == name)]
-        nodes.append(Node(name, name, _kind(name, eq.expr, recurrent), name, expr=eq.expr,
-                          size=sizes.get(name, 0), note=" + ".join(bias)))
+        nodes.append(Node(name, name, kinds[name], name, expr=eq.expr, size=sizes.get(name, 0),
+                          note=" + ".join(bias), axis=axis.get(name, "")))
     delayed = _delayed_reads(edges)
     for name, direction in delayed.items():
         if name in equations:   # a delayed input (x[t-1]) reads zeros before the start: no node
-            init = _init_node(name, direction, inits.get(name))
+            init = _init_node(name, direction, inits.get(name))._replace(axis=axis.get(name, ""))
             nodes.append(init)
             edges.append(Edge(init.id, name, kind="init"))
     for name, eq in list(equations.items()) + list(leaves.items()):

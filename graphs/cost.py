@@ -10,6 +10,7 @@ import math
 
 from . import limits
 from .expr import Expr, Num, Param, Ref
+from .axes import check_second, default_length, run_length
 from .ir import PER_STEP_KINDS, Graph
 from .parse import ParseError
 
@@ -41,13 +42,17 @@ def units(expr: Expr, sizes: dict[str, int], params: dict[str, tuple[int, ...]],
     return size
 
 
-def check_run(graph: Graph, shapes, steps: int, batch: int) -> None:
-    """Refuse a run whose parameters or kept values (every variable and operation, each step) are too many."""
+def check_run(graph: Graph, shapes, steps: int, batch: int, lengths: dict[str, int] | None = None) -> None:
+    """Refuse a run whose parameters or kept values (every variable and operation, each step) are too many.
+
+    lengths: each time axis's length ("" for t), when a second axis (a decoder's u) has its own.
+    """
+    lengths = lengths or {"": steps}
     weights = sum(math.prod(shape) for shape in shapes.params.values())
     if weights > limits.MAX_PARAM_FLOATS:
         raise ParseError(f"the parameters hold {weights:,} numbers (limit {limits.MAX_PARAM_FLOATS:,}): "
                          "use fewer or smaller parameters")
-    per_step = 0
+    kept = 0   # numbers per sample: each variable's units and operations, times its axis's length
     for n in graph.nodes:
         if n.expr is None or n.kind == "init":
             continue
@@ -57,9 +62,9 @@ def check_run(graph: Graph, shapes, steps: int, batch: int) -> None:
         if widest > limits.MAX_UNITS:
             raise ParseError(f"'{n.id}' works with vectors of {widest:,} units (limit {limits.MAX_UNITS:,}): "
                              "nest fewer concat calls or use smaller sizes")
-        per_step += shapes.sizes.get(n.id, 1) + sum(found)
-    per_step += sum(shapes.sizes.get(n.id, 1) for n in graph.kinds("input", "target"))
-    floats = steps * batch * per_step
+        kept += lengths.get(n.axis, steps) * (shapes.sizes.get(n.id, 1) + sum(found))
+    kept += sum(lengths.get(n.axis, steps) * shapes.sizes.get(n.id, 1) for n in graph.kinds("input", "target"))
+    floats = batch * kept
     if floats > limits.MAX_RUN_FLOATS:
         raise ParseError(f"this run would keep about {floats:,} numbers (limit {limits.MAX_RUN_FLOATS:,}): "
                          "use a shorter sequence, a smaller batch or fewer units")
@@ -73,27 +78,37 @@ def check_circuit_drawing(graph: Graph) -> None:
                          "let each variable read fewer others")
 
 
-def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3) -> None:
-    """Refuse an unfolded view with more nodes or edges than a drawing can hold, before unfolding."""
+def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3, out_steps: int | None = None) -> None:
+    """Refuse an unfolded view with more nodes or edges than a drawing can hold, before unfolding.
+
+    With a second time axis (a decoder over u), each axis's variables are counted over its own length.
+    """
     if graph.tree:
         if steps > limits.MAX_TREE_LEAVES:
             raise ParseError(f"a tree-structured net is drawn for at most {limits.MAX_TREE_LEAVES:,} leaves, "
                              f"not {steps:,}: choose a smaller τ")
         return
-    columns = min(steps, 2 * keep + 1) if elide else steps
+    check_second(graph, out_steps)
+    second = graph.second_axis()
+    lengths = {"": steps, second: default_length(steps) if out_steps is None else out_steps} if second else {"": steps}
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in lengths.values()):
+        raise ParseError(f"the number of steps must be a whole number of at least 1, not {out_steps!r}")
+    columns = {axis: min(n, 2 * keep + 1) if elide else n for axis, n in lengths.items()}
     per_step = sum(1 for n in graph.nodes if n.kind in PER_STEP_KINDS)
     flows = len(graph.edges)   # an upper bound: each circuit edge appears at most once per column
-    nodes, edges = columns * per_step, columns * flows
+    nodes = sum(columns.get(n.axis, 0) for n in graph.nodes if n.kind in PER_STEP_KINDS)
+    edges = max(columns.values()) * flows
     if nodes > limits.MAX_DRAWN_NODES or edges > limits.MAX_DRAWN_EDGES:
         most = max(1, min(limits.MAX_DRAWN_NODES // max(per_step, 1), limits.MAX_DRAWN_EDGES // max(flows, 1)))
-        raise ParseError(f"τ = {steps:,} would draw about {nodes:,} nodes and {edges:,} edges "
+        lengths_said = f"τ = {steps:,}" + (f" and {second} = {lengths[second]:,}" if second else "")
+        raise ParseError(f"{lengths_said} would draw about {nodes:,} nodes and {edges:,} edges "
                          f"(limits {limits.MAX_DRAWN_NODES:,} and {limits.MAX_DRAWN_EDGES:,}): use τ ≤ {most:,} "
                          "or the elided view")
 
 
 def check_frames(unfolded: Graph) -> None:
     """Refuse an animation whose frames (one full drawing per step) would hold too many nodes in all."""
-    frames = (unfolded.steps or 0) + 1
+    frames = run_length(unfolded) + 1   # a decoder's steps are frames of their own, after the encoder's
     total = frames * len(unfolded.nodes)
     if total > limits.MAX_FRAME_NODES:
         most = max(1, math.isqrt(limits.MAX_FRAME_NODES * (unfolded.steps or 1) // max(len(unfolded.nodes), 1)))

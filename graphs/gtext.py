@@ -4,6 +4,7 @@ from __future__ import annotations
 import graphlib
 
 from . import limits
+from .axes import check_second
 from .expr import Call, Expr, Num, Param, Ref, refs
 from .ir import Graph
 from .ops import INFIX
@@ -16,8 +17,12 @@ LATEX_SYMBOL = {"add": " + ", "sub": " - ", "mul": " \\odot ", "div": " / ", "ma
 LATEX_FN = {"tanh": "\\tanh", "sigmoid": "\\sigma", "exp": "\\exp", "log": "\\log"}
 
 
-def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, latex: bool = False) -> str:
+def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, latex: bool = False,
+           out_steps: int | None = None) -> str:
     """`state(τ) = …` with the recurrence applied τ times, as f(…) or with f's body substituted.
+
+    A state over a second axis (a decoder's s over u) is written at out_steps, its own axis's length (steps
+    if None); it reads the encoder through the value computed once, C.
 
     >>> from graphs import parse
     >>> g = parse("input x\\nparam W, U, b\\nh = tanh(W @ h[t-1] + U @ x + b)")
@@ -31,6 +36,9 @@ def g_text(graph: Graph, state: str, steps: int, *, substitute: bool = False, la
         raise ParseError(f"'{state}' is not defined by an equation")
     if graph.tree or any(r.index or (r.name == state and r.shift > 0) for r in refs(node.expr)):   # only the past
         raise ParseError(f"g(t) is written for a state that reads its own past, not for '{state}'")
+    check_second(graph, out_steps)
+    if node.axis and out_steps is not None:
+        steps = out_steps
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= limits.MAX_GT_STEPS:
         raise ParseError(f"g(t) is written out for τ from 1 to {limits.MAX_GT_STEPS}")
     label = _latex_label if latex else _text_label

@@ -21,6 +21,7 @@ class Node(NamedTuple):   # NamedTuples, not frozen dataclasses: far cheaper to 
     expr: Expr | None = None  # defining expression (circuit only)
     size: int = 0             # declared unit count; 0 means decided at run time
     note: str = ""            # extra words for a tooltip, e.g. "+ b" or "zeros"
+    axis: str = ""            # the time axis it runs over: "" for t, or a second axis ("u", Fig 10.12)
 
 
 class Edge(NamedTuple):
@@ -40,6 +41,7 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     steps: int | None = None        # τ of an unfolded graph, None for a circuit
+    out_steps: int | None = None    # length of the second time axis in an unfolded graph, if it has one
     tree: bool = False              # a recursive (tree-structured) net
     leaves: tuple[tuple[str, Expr], ...] = ()   # a tree's leaf equations: h[leaf] = …
     circuit: Graph | None = field(default=None, compare=False, repr=False)   # what an unfolded graph unfolds
@@ -50,6 +52,10 @@ class Graph:
         if not self._index:
             self._index.update((n.id, n) for n in self.nodes)
         return self._index[node_id]
+
+    def second_axis(self) -> str:
+        """The name of the second time axis ("u"), or "" when everything runs over t."""
+        return next((n.axis for n in self.nodes if n.axis), "")
 
     def kinds(self, *kinds: str) -> list[Node]:
         """Nodes of the given kinds, in graph order."""

@@ -3,6 +3,7 @@
 The text is walked with `ast` against an allow-list; nothing in it is ever evaluated.
 
     input x               # per-step inputs x(t)
+    input y over u        # inputs on a second time axis u, with a length of its own (Fig 10.12)
     param W, U, b         # θ, shared by every step
     size h = 16           # optional unit counts
     h[0] = h0             # optional initial state: 0 (default), a param, or an input
@@ -14,7 +15,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from . import limits, names, notation
+from . import axes, limits, names, notation
 from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref
 from .notation import NotationError
 from .ops import BINARY, FUNCTIONS
@@ -41,6 +42,7 @@ class Equation:
     expr: Expr
     line: int
     index: str = ""   # "" for h = ..., "init" for h[0] = ..., "leaf" for h[leaf] = ...
+    over: str = ""    # the time axis its indices name: "t", "u" (s[u-1]), or "" if none
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Program:
     sizes: tuple[tuple[str, int], ...]
     equations: tuple[Equation, ...]
     assumed: names.Assumed = names.Assumed((), ())   # undeclared names taken as inputs and params
+    over: tuple[tuple[str, str], ...] = ()            # (input, axis) for inputs declared `over` a second axis
 
 
 def read_program(text: str) -> Program:
@@ -89,20 +92,24 @@ def _check_text(text: str) -> None:
 
 def _read(lines: list[notation.Line]) -> Program:
     declared: dict[str, list] = {"input": [], "param": [], "size": []}
-    statements = []
+    statements, over = [], {}
     for number, line in enumerate(lines, start=1):
         code = line.text
         if not code.strip():
             continue
         word = code.split(None, 1)[0]
         if word in DECLARATIONS:
-            declared[word].extend(_declaration(word, code, number))
+            code, axis = axes.split_over(word, code, number)
+            found = _declaration(word, code, number)
+            declared[word].extend(found)
+            over.update((item[0], axis) for item in found if axis)
         else:
             statements.append((number, code, _statement(code, number)))
     _check_declarations(declared)
+    axes.check_names(over, declared, [s.targets[0] for _, _, s in statements])
     targets = [s.targets[0] for _, _, s in statements]
     known = {n for n, _ in declared["input"] + declared["param"]} | {_target_name(t) for t in targets}
-    assumed, problems = names.assume(statements, known, RESERVED)
+    assumed, problems = names.assume(statements, known, RESERVED | set(over.values()))
     if problems:
         first = problems[0]
         more = "; ".join(f"{p.message.split(';')[0]} (line {p.line}, col {lines[p.line - 1].user_col(p.col)})"
@@ -110,7 +117,7 @@ def _read(lines: list[notation.Line]) -> Program:
         raise ParseError(first.message + (f" Also: {more}" if more else ""), first.line, first.col)
     inputs = declared["input"] + [(n, None) for n in assumed.inputs]
     params = declared["param"] + [(n, None) for n in assumed.params]
-    checker = _Names(inputs, params, targets)
+    checker = _Names(inputs, params, targets, set(over.values()))
     equations = tuple(checker.equation(stmt, number, code) for number, code, stmt in statements)
     if not equations:
         raise ParseError("write at least one equation, for example: h = tanh(W @ h[t-1] + U @ x + b)")
@@ -120,6 +127,7 @@ def _read(lines: list[notation.Line]) -> Program:
         sizes=tuple((n, size) for n, size, _ in declared["size"]),
         equations=equations,
         assumed=assumed,
+        over=tuple(over.items()),
     )
 
 
@@ -179,11 +187,13 @@ def _statement(code: str, number: int) -> ast.Assign:
 class _Names:
     """Turns ast expressions into Expr, knowing which names are inputs, params and variables."""
 
-    def __init__(self, inputs: list, params: list, targets: list[ast.expr]):
+    def __init__(self, inputs: list, params: list, targets: list[ast.expr], second: set[str] = frozenset()):
         self.inputs = {n for n, _ in inputs}
         self.params = {n for n, _ in params}
         self.defined = {_target_name(t) for t in targets}
+        self.axes = {"t", *second}   # time index names: t, and a second axis declared with `input y over u`
         self.line, self.code = 0, ""
+        self.written: dict[str, ast.AST] = {}   # axis → where the current equation first indexes by it
         self._handlers = {ast.BinOp: self._binop, ast.UnaryOp: self._unary, ast.Name: self._name,
                           ast.Constant: self._number, ast.Call: self._call, ast.Subscript: self._subscript}
 
@@ -191,9 +201,14 @@ class _Names:
         return ParseError(message, self.line, names.char_col(self.code, getattr(node, "col_offset", 0)))
 
     def equation(self, stmt: ast.Assign, number: int, code: str) -> Equation:
-        self.line, self.code = number, code
+        self.line, self.code, self.written = number, code, {}
         name, index = self._target(stmt.targets[0])
-        return Equation(name, self.expr(stmt.value), number, index)
+        expr = self.expr(stmt.value)
+        if len(self.written) > 1:
+            raise self.fail(f"'{name}' indexes by both {' and '.join(sorted(self.written))}: one equation runs over "
+                            "one time axis; read the other axis through a value computed once, as in C = h[τ]",
+                            max(self.written.values(), key=lambda n: n.col_offset))
+        return Equation(name, expr, number, index, next(iter(self.written), ""))
 
     def _target(self, target: ast.expr) -> tuple[str, str]:
         if isinstance(target, ast.Name):
@@ -204,6 +219,9 @@ class _Names:
                 index = "init"
             elif isinstance(target.slice, ast.Name) and target.slice.id == "leaf":
                 index = "leaf"
+            elif isinstance(target.slice, ast.Name) and target.slice.id in self.axes:   # s[u] = …, as s(u) = …
+                index = ""
+                self.written.setdefault(target.slice.id, target.slice)
             else:
                 raise self.fail("on the left, write `h = ...`, `h[0] = ...` (initial state) "
                                 "or `h[leaf] = ...` (tree leaves)", target)
@@ -263,8 +281,9 @@ class _Names:
             return Ref(name)
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: call it, as in {name}(...)", node)
-        if name == "t":
-            raise self.fail("t is the time index: read a variable at it, as in x[t]", node)
+        if name in self.axes:
+            which = "the" if name == "t" else "the second"
+            raise self.fail(f"{name} is {which} time index: read a variable at it, as in x[{name}]", node)
         raise self.fail(f"unknown name '{name[:30]}': define it with an equation, or declare it with "
                         f"`input {name[:30]}` or `param {name[:30]}`", node)
 
@@ -299,17 +318,20 @@ class _Names:
     def _index(self, index: ast.AST) -> tuple[int, str]:
         """(shift, special index) of t, t-k, t+k, τ, left, right."""
         if isinstance(index, ast.Name):
-            if index.id == "t":
+            if index.id in self.axes:
+                self.written.setdefault(index.id, index)
                 return 0, ""
             if index.id in FINAL_NAMES:
                 return 0, FINAL
             if index.id in CHILD_NAMES:
                 return 0, CHILD_NAMES[index.id]
-        if (isinstance(index, ast.BinOp) and isinstance(index.left, ast.Name) and index.left.id == "t"
+        if (isinstance(index, ast.BinOp) and isinstance(index.left, ast.Name) and index.left.id in self.axes
                 and isinstance(index.op, (ast.Add, ast.Sub)) and isinstance(index.right, ast.Constant)
                 and type(index.right.value) is int and 1 <= index.right.value <= limits.MAX_LAG):
+            self.written.setdefault(index.left.id, index.left)
             return (index.right.value if isinstance(index.op, ast.Add) else -index.right.value), ""
-        raise self.fail(f"an index must be t, t-k or t+k with a whole k from 1 to {limits.MAX_LAG}, "
+        second = "".join(f", {a}, {a}-k" for a in sorted(self.axes - {"t"}))
+        raise self.fail(f"an index must be t, t-k or t+k with a whole k from 1 to {limits.MAX_LAG}{second}, "
                         "τ (the last step), left or right", index)
 
 

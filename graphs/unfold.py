@@ -6,6 +6,7 @@ last steps, so even τ = 10⁹ answers at once.
 from __future__ import annotations
 
 from . import limits
+from .axes import check_second, default_length
 from .ir import PER_STEP_KINDS, Edge, Graph, Node
 from .nogc import paused_gc
 from .parse import ParseError
@@ -16,30 +17,45 @@ CAPTION = "caption"
 SOURCE = ":source"   # id suffix of the node a trainable or given h(0) comes from
 
 
-def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool = False, keep: int = 3) -> Graph:
-    """The unfolded Graph for τ = steps, acyclic; with elide, steps keep+1 … τ-keep become "…"."""
+def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool = False, keep: int = 3,
+           out_steps: int | None = None) -> Graph:
+    """The unfolded Graph for τ = steps, acyclic; with elide, steps keep+1 … τ-keep become "…".
+
+    out_steps: the length of a second time axis (a decoder's n_y, Fig 10.12), axes.default_length by default.
+    """
     _check_steps(steps, elide)
+    check_second(graph, out_steps)
     if graph.tree:
         from .tree import unfold_tree   # a recursive net unfolds into a tree, not a chain
         return unfold_tree(graph, steps, param_nodes=param_nodes)
-    if elide and steps > 2 * keep + 1:
-        shown = {s: str(s) for s in (*range(1, keep + 1), *range(steps - keep + 1, steps + 1))}
-        gaps = [(keep + 1, steps - keep)]
-    else:
-        shown = {s: str(s) for s in range(1, steps + 1)}
-        gaps = []
+    second = graph.second_axis()
+    lengths = {"": steps}
+    if second:
+        lengths[second] = default_length(steps) if out_steps is None else out_steps
+        _check_steps(lengths[second], elide, second)
+    spans = {axis: _span(length, elide, keep) for axis, length in lengths.items()}
     with paused_gc():
-        unfolded = panels(_unfold(graph, shown, gaps, steps, param_nodes, with_ends=True))
-    return Graph(unfolded.nodes, unfolded.edges, steps=steps, circuit=graph)
+        unfolded = panels(_unfold(graph, spans, param_nodes, with_ends=True))
+    return Graph(unfolded.nodes, unfolded.edges, steps=steps, out_steps=lengths[second] if second else None,
+                 circuit=graph)
+
+
+def _span(steps: int, elide: bool, keep: int) -> tuple[dict[int, str], list[tuple[int, int]], int]:
+    """The steps shown (step → its label), the gaps drawn as "…", and the length of one axis."""
+    if elide and steps > 2 * keep + 1:
+        return {s: str(s) for s in (*range(1, keep + 1), *range(steps - keep + 1, steps + 1))}, \
+            [(keep + 1, steps - keep)], steps
+    return {s: str(s) for s in range(1, steps + 1)}, [], steps
 
 
 def window(graph: Graph, *, param_nodes: bool = False) -> Graph:
     """The book's generic view: … → h(t-1) → h(t) → h(t+1) → … (Fig 10.2, right)."""
     if graph.tree:
         raise ParseError("a tree-structured net has no generic time window; unfold it for a τ instead")
-    shown = {1: "t-1", 2: "t", 3: "t+1"}
     big = 10**12
-    return panels(_unfold(graph, shown, [(-big, 0), (4, big)], 3, param_nodes, with_ends=False))
+    spans = {axis: ({1: f"{axis or 't'}-1", 2: axis or "t", 3: f"{axis or 't'}+1"}, [(-big, 0), (4, big)], 3)
+             for axis in dict.fromkeys(["", graph.second_axis()])}
+    return panels(_unfold(graph, spans, param_nodes, with_ends=False))
 
 
 def panels(graph: Graph) -> Graph:
@@ -64,20 +80,23 @@ def panels(graph: Graph) -> Graph:
     return Graph(tuple(captions + nodes), tuple(train_edges + test_edges), steps=graph.steps)
 
 
-def _check_steps(steps: int, elide: bool) -> None:
+def _check_steps(steps: int, elide: bool, axis: str = "") -> None:
+    what = f"the length of {axis}" if axis else "τ"
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ParseError(f"τ must be a whole number of at least 1, not {steps!r}")
+        raise ParseError(f"{what} must be a whole number of at least 1, not {steps!r}")
     if steps > limits.MAX_STEPS:
-        raise ParseError(f"τ = {steps} is more than {limits.MAX_STEPS:,} steps")
+        raise ParseError(f"{what} = {steps} is more than {limits.MAX_STEPS:,} steps")
     if steps > limits.MAX_FULL_STEPS and not elide:
-        raise ParseError(f"τ = {steps} is too many steps to draw in full (at most {limits.MAX_FULL_STEPS:,}); "
+        raise ParseError(f"{what} = {steps} is too many steps to draw in full (at most {limits.MAX_FULL_STEPS:,}); "
                          "use the elided view")
 
 
-def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], steps: int,
+def _unfold(graph: Graph, spans: dict[str, tuple[dict[int, str], list[tuple[int, int]], int]],
             param_nodes: bool, with_ends: bool) -> Graph:
-    """Nodes for the shown steps and one "…" per gap; edges that cross a gap end at its "…"."""
+    """Nodes for the shown steps of each axis (t, and a decoder's u) and one "…" per gap; edges that cross a
+    gap end at its "…". spans: axis → (shown steps with their labels, gaps, length)."""
     per_step = [n for n in graph.nodes if n.kind in PER_STEP_KINDS]
+    axis_of = {n.id: n.axis for n in per_step}
     flows = [e for e in graph.edges if e.kind not in ("param", "init") and graph.node(e.dst).kind in PER_STEP_KINDS]
     once = graph.kinds("once")
     init_ids = {n.id for n in graph.kinds("init")}
@@ -88,7 +107,7 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
     nodes: list[Node] = []
     edges: list[Edge] = []
 
-    def place(step: int) -> str | None:
+    def place(step: int, gaps: list[tuple[int, int]], shown: dict[int, str]) -> str | None:
         """The id suffix of the column holding this step, or None outside the sequence."""
         if step in shown:
             return str(step)
@@ -97,79 +116,91 @@ def _unfold(graph: Graph, shown: dict[int, str], gaps: list[tuple[int, int]], st
                 return f"{GAP}{number}"
         return None
 
-    columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
     carried = {e.src for e in flows if e.delay}   # only the states read later have a "…" for the hidden steps
-    for step, suffix in columns:
-        gap = suffix.startswith(GAP)
-        for n in per_step:
-            if (n.id in at_end and (gap or step != steps or not with_ends)) or (gap and n.id not in carried):
-                continue
-            label = GAP if gap else f"{n.name}({shown[step]})"
-            nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
-                              size=n.size, note=n.note))
+    for axis, (shown, gaps, steps) in spans.items():
+        columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
+        for step, suffix in columns:
+            gap = suffix.startswith(GAP)
+            for n in per_step:
+                if n.axis != axis or (n.id in at_end and (gap or step != steps or not with_ends)) \
+                        or (gap and n.id not in carried):
+                    continue
+                label = GAP if gap else f"{n.name}({shown[step]})"
+                nodes.append(Node(f"{n.id}@{suffix}", n.name, "ellipsis" if gap else n.kind, label, step,
+                                  size=n.size, note=n.note, axis=axis))
     if with_ends:
-        end_nodes, end_edges = _end_nodes(graph, steps)
+        end_nodes, end_edges = _end_nodes(graph, {axis: steps for axis, (_, _, steps) in spans.items()})
         nodes += end_nodes
         edges += end_edges
     seen: set[tuple[str, str]] = set()
     # what each edge needs, worked out once rather than at every step
     plan = [(e, graph.node(e.src).kind == "once", f"{e.src}[{'0' if e.delay > 0 else 'end'}]")
             for e in flows if e.kind != "final"]
-    for step in shown:
-        for e, from_once, init in plan:
-            dst = f"{e.dst}@{step}"
-            src_col = place(step - e.delay)
-            if from_once:
-                src = f"{e.src}@τ"
-            elif src_col is not None:
-                src = f"{e.src}@{src_col}"
-            elif with_ends and init in init_ids:
-                src = init
-            else:
-                continue   # an input read before the start is zero padding: nothing to draw
-            edges.append(Edge(src, dst, params=e.params, kind=e.kind))
-            if e.delay and step + e.delay not in shown:   # leaving toward a hidden step: ends at its gap's "…"
-                dst_col = place(step + e.delay)
-                if dst_col and dst_col.startswith(GAP):
-                    if e.dst in carried and (dst, dst_col) not in seen:
-                        seen.add((dst, dst_col))
-                        edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
-                    elif e.dst not in carried and (e.src, step, dst_col) not in seen:   # the state goes on into "…"
-                        seen.add((e.src, step, dst_col))
-                        edges.append(Edge(f"{e.src}@{step}", f"{e.src}@{dst_col}", kind=e.kind))
+    for axis, (shown, gaps, _) in spans.items():
+        for step in shown:
+            for e, from_once, init in plan:
+                if axis_of[e.dst] != axis:
+                    continue
+                dst = f"{e.dst}@{step}"
+                src_col = place(step - e.delay, gaps, shown)
+                if from_once:
+                    src = f"{e.src}@τ"
+                elif src_col is not None:
+                    src = f"{e.src}@{src_col}"
+                elif with_ends and init in init_ids:
+                    src = init
+                else:
+                    continue   # an input read before the start is zero padding: nothing to draw
+                edges.append(Edge(src, dst, params=e.params, kind=e.kind))
+                if e.delay and step + e.delay not in shown:   # leaving toward a hidden step: ends at its gap's "…"
+                    dst_col = place(step + e.delay, gaps, shown)
+                    if dst_col and dst_col.startswith(GAP):
+                        if e.dst in carried and (dst, dst_col) not in seen:
+                            seen.add((dst, dst_col))
+                            edges.append(Edge(f"{e.src}@{step}", f"{e.dst}@{dst_col}", params=e.params, kind=e.kind))
+                        elif e.dst not in carried and (e.src, step, dst_col) not in seen:   # the state goes on into "…"
+                            seen.add((e.src, step, dst_col))
+                            edges.append(Edge(f"{e.src}@{step}", f"{e.src}@{dst_col}", kind=e.kind))
+    once_ids = {n.id for n in once}
+    made = [e for e in graph.edges if e.dst in once_ids and e.kind != "param"]
+
+    def last(src: str) -> str:
+        """Where a value read at the end (h[τ]) comes from: its last step, or the window's "…" after it."""
+        shown, gaps, steps = spans[axis_of[src]]
+        return f"{src}@{steps}" if with_ends else f"{src}@{GAP}{len(gaps)}"
     if with_ends:
-        edges += [Edge(f"{e.src}@{steps}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
-                       kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+        edges += [Edge(last(e.src) if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
+                       kind=e.kind) for e in made]
     elif once:   # the window shows C too: made by the steps after the window ("…"), read by every step in it
+        steps = spans[""][2]
         nodes += [Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note)
                   for n in once]
         ids = {n.id for n in nodes}
-        later = f"{GAP}{len(gaps)}"
-        edges += [Edge(f"{e.src}@{later}" if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
-                       kind=e.kind) for e in graph.edges if e.dst in {n.id for n in once} and e.kind != "param"]
+        edges += [Edge(last(e.src) if e.kind == "final" else f"{e.src}@τ", f"{e.dst}@τ", params=e.params,
+                       kind=e.kind) for e in made]
         edges = [e for e in edges if e.src in ids and e.dst in ids]
     if param_nodes:
         nodes += graph.kinds("param")
         ids = {n.id for n in nodes}
         for e in graph.edges:
             if e.kind == "param":
-                targets = [f"{e.dst}@{s}" for s in shown] if graph.node(e.dst).kind in PER_STEP_KINDS else [f"{e.dst}@τ"]
+                targets = [f"{e.dst}@{s}" for s in spans[axis_of[e.dst]][0]] if e.dst in axis_of else [f"{e.dst}@τ"]
                 edges += [Edge(e.src, t, kind="param") for t in targets if t in ids]
-    return Graph(tuple(nodes), tuple(edges), steps=steps, tree=False)
+    return Graph(tuple(nodes), tuple(edges), steps=spans[""][2], tree=False)
 
 
-def _end_nodes(graph: Graph, steps: int) -> tuple[list[Node], list[Edge]]:
+def _end_nodes(graph: Graph, lengths: dict[str, int]) -> tuple[list[Node], list[Edge]]:
     """Initial states h(0) before step 1 (with where a trainable or given one comes from), g(τ+1) after τ,
     and values computed once at the end."""
     ends, edges = [], []
     for n in graph.kinds("init"):
-        step = 0 if n.id.endswith("[0]") else steps + 1
-        ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note))
+        step = 0 if n.id.endswith("[0]") else lengths[n.axis] + 1
+        ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note, axis=n.axis))
         if n.expr is not None and hasattr(n.expr, "name"):   # h[0] = h0: a param (trainable) or an input (given)
             source = f"{n.id}{SOURCE}"
             how = n.note.split(":")[0]   # trainable or given
-            ends.append(Node(source, n.name, "source", f"{n.expr.name} ({how})", step, note=n.note))
+            ends.append(Node(source, n.name, "source", f"{n.expr.name} ({how})", step, note=n.note, axis=n.axis))
             edges.append(Edge(source, n.id, kind="init"))
     for n in graph.kinds("once"):
-        ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", steps + 2, size=n.size, note=n.note))
+        ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", lengths[""] + 2, size=n.size, note=n.note))
     return ends, edges

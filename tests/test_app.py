@@ -228,3 +228,23 @@ def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
     at.text_input(key="tree").set_value("(a (b (a b)))").run()
     assert not at.exception and not at.error
     assert "<title>h@2:4</title>" in page(at) and "<title>h@1:2</title>" not in page(at)
+
+
+def test_a_decoder_has_its_own_length_on_both_pages(graphviz_dot):
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60)
+    at.query_params.update({"arch": "encoder_decoder", "steps": "5", "out_steps": "3"})
+    at.run()
+    assert not at.exception and not at.error
+    assert at.number_input(key="out_steps").value == 3 and at.latex[0].value.lstrip("$\n").startswith("s^{(3)}")
+    at.number_input(key="out_steps").set_value(2).run()
+    assert at.latex[0].value.lstrip("$\n").startswith("s^{(2)}") and at.query_params["out_steps"] == "2"
+    at.radio(key="view").set_value("Run").run()
+    at.text_input(key="text").set_value("the cat sat on the mat").run()
+    frames = _frames(at)
+    assert not at.exception and not at.error
+    assert frames["steps"] == 6 + 2   # the encoder's six words, then the decoder's two steps of zeros
+    at.text_input(key="out_text").set_value("le chat noir dort").run()
+    frames = _frames(at)
+    assert not at.exception and not at.error
+    assert frames["steps"] == 6 + 4 and frames["tokens"][6:] == ["le", "chat", "noir", "dort"]
+    assert sorted(k for k in frames["nodes"] if k.startswith("s@")) == ["s@1", "s@2", "s@3", "s@4"]

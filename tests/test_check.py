@@ -90,16 +90,22 @@ def through_the_pipeline(text: str) -> None:
     to_dot(graph)
     to_dot(unfold(graph, 3))
     to_dot(unfold(graph, 9, elide=True))
+    second = graph.second_axis()
+    if second:   # a second time axis (input z over u): its own length, shorter and longer than τ
+        to_dot(unfold(graph, 3, out_steps=2))
+        to_dot(unfold(graph, 9, elide=True, out_steps=12))
     if not graph.tree:
         to_dot(window(graph))
     for n in graph.nodes:
         if n.expr is not None and n.kind != "init":
             for substitute in (False, True):
                 try:
-                    g_text(graph, n.id, 3, substitute=substitute)
+                    g_text(graph, n.id, 3, substitute=substitute, out_steps=2 if second else None)
                 except ParseError:
                     pass   # g(t) is written only for a state reading its own past
-    inputs = {n.id: np.linspace(-1, 1, 4 * (n.size or 2)).reshape(4, -1) for n in graph.kinds("input")}
+    lengths = {"": 4, second: 3}
+    inputs = {n.id: np.linspace(-1, 1, lengths[n.axis] * (n.size or 2)).reshape(lengths[n.axis], -1)
+              for n in graph.kinds("input")}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # log(-1) is NaN: a value, reported as such
         try:
@@ -115,18 +121,22 @@ def through_the_pipeline(text: str) -> None:
 FUNCTIONS_1 = ["tanh", "sigmoid", "relu", "exp", "log", "softmax"]
 
 
-def _expression(rng: random.Random, now: list[str], past: list[str], depth: int = 0) -> str:
+INDICES = ['t-1', 't-1', 't-1', 't-2', 't+1', 'τ', 'left']
+SECOND_INDICES = INDICES + ['u-1', 'u-1', 'u+1', 'u']   # a second time axis, declared by `input z over u`
+
+
+def _expression(rng: random.Random, now: list[str], past: list[str], depth: int = 0, indices=INDICES) -> str:
     """A random expression: reads of `now` at t, of `past` at another step, params, numbers and calls."""
     if depth > 3 or rng.random() < 0.35:
         roll = rng.random()
         if roll < 0.45 and now:
             return rng.choice(now)
         if roll < 0.75 and past:
-            return f"{rng.choice(past)}[{rng.choice(['t-1', 't-1', 't-1', 't-2', 't+1', 'τ', 'left'])}]"
+            return f"{rng.choice(past)}[{rng.choice(indices)}]"
         return rng.choice(["b", "c", "0", "1", "0.5", "-2", "x"])
 
     def inner():
-        return _expression(rng, now, past, depth + 1)
+        return _expression(rng, now, past, depth + 1, indices)
     roll = rng.random()
     if roll < 0.25:
         return f"({inner()} {rng.choice('+-*/')} {inner()})"
@@ -148,6 +158,10 @@ def _program(seed: int) -> str:
     rng = random.Random(seed)
     inputs = rng.choice([["x"], ["x", "y"]])
     lines = [f"input {', '.join(inputs)}", "param W, U, V, b, c"]
+    indices = INDICES
+    if rng.random() < 0.2:   # an encoder–decoder's second axis: z over u, read as z, z[u-1], and h[τ] across
+        lines.insert(1, "input z over u")
+        inputs, indices = inputs + ["z"], SECOND_INDICES
     lines += rng.choice([[], [], ["size h = 2"], [f"size {inputs[-1]} = 3"]])
     if rng.random() < 0.1:   # a recursive net: leaves from the inputs, children combined, a value at the root
         lines.append(f"h[leaf] = {_expression(rng, inputs, [])}")
@@ -158,7 +172,7 @@ def _program(seed: int) -> str:
     for k, name in enumerate(defined):   # reading a later variable at t would risk a loop within one step
         if rng.random() < 0.15:
             lines.append(f"{name}[0] = {rng.choice(['0', 'b', 'x'])}")
-        lines.append(f"{name} = {_expression(rng, inputs + defined[:k], defined)}")
+        lines.append(f"{name} = {_expression(rng, inputs + defined[:k], defined, indices=indices)}")
     return "\n".join(lines)
 
 

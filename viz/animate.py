@@ -5,6 +5,7 @@ import io
 
 import numpy as np
 
+from graphs.axes import run_length, run_step
 from graphs.ir import Graph
 
 from .dot import to_dot
@@ -49,7 +50,7 @@ def _summarise(vector: np.ndarray, summary: str | int) -> float:
 def frames(unfolded: Graph, numbers: dict[str, float], tips: dict[str, str], *, title: str = "") -> list[str]:
     """DOT text of frames 0..τ: frame k colours steps ≤ k on one fixed scale and greys the rest."""
     scale = max((abs(v) for v in numbers.values()), default=1.0) or 1.0
-    last = unfolded.steps or 0
+    last = run_length(unfolded)
     out = []
     for k in range(last + 1):
         done = {i: v for i, v in numbers.items() if _step(unfolded, i) <= k}
@@ -61,10 +62,8 @@ def frames(unfolded: Graph, numbers: dict[str, float], tips: dict[str, str], *, 
 
 
 def _step(unfolded: Graph, node_id: str) -> int:
-    n = unfolded.node(node_id)
-    if n.kind == "once":
-        return unfolded.steps or 0
-    return n.step if n.step is not None else 0
+    step = run_step(unfolded.node(node_id), unfolded.steps or 0)
+    return step if step is not None else 0
 
 
 def gif(frame_dots: list[str], seconds_per_frame: float = 0.7) -> bytes:

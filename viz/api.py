@@ -69,8 +69,9 @@ def read_text_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> str:
 
 
 def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
-         elide: bool = False, tree: str | None = None) -> Graph:
-    """The circuit itself, its unfolding over τ = steps, or the generic t-1, t, t+1 window.
+         elide: bool = False, tree: str | None = None, out_steps: int | None = None) -> Graph:
+    """The circuit itself, its unfolding over τ = steps (and out_steps on a second axis), or the generic
+    t-1, t, t+1 window.
 
     tree, for a recursive net, is the user's bracketing of its leaves, such as "((1 2) 3)": the
     unfolded view then has as many leaves as the bracketing, whatever steps says.
@@ -80,8 +81,8 @@ def view(graph: Graph, name: str = "circuit", steps: int = 4, *, param_nodes: bo
     if tree is not None:
         return _tree_view(graph, name, tree, param_nodes)
     if name == "unfolded":
-        check_unfolding(graph, steps, elide)
-        return unfold(graph, steps, param_nodes=param_nodes, elide=elide)
+        check_unfolding(graph, steps, elide, out_steps=out_steps)
+        return unfold(graph, steps, param_nodes=param_nodes, elide=elide, out_steps=out_steps)
     if name == "window":
         return window(graph, param_nodes=param_nodes)
     check_circuit_drawing(graph)
@@ -176,9 +177,9 @@ def check_output_path(path: str | Path, formats: tuple[str, ...]) -> Path:
 
 
 def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
-            elide: bool = False, notation: str = "book") -> Diagram:
+            elide: bool = False, notation: str = "book", out_steps: int | None = None) -> Diagram:
     """A Diagram of a catalog name ("lstm"), a recurrence text or a circuit Graph, in the chosen view;
-    notation "book" labels h⁽³⁾ and ŷ, "plain" h(3) and y_hat."""
+    notation "book" labels h⁽³⁾ and ŷ, "plain" h(3) and y_hat. out_steps: a decoder's n_y (`over u`)."""
     if isinstance(source, Graph):
         graph, name = source, "a graph"
     elif isinstance(source, str) and NAME.fullmatch(source.strip()):   # a name, never a recurrence
@@ -189,5 +190,5 @@ def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, 
         raise UsageError(f"diagram() takes a name, a recurrence text or a Graph, not {type(source).__name__}")
     if not (isinstance(source, Graph) and view_name == "circuit"):   # a Graph is drawn as it is
         name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
-    return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide), param_nodes=param_nodes,
-                   notation=notation, name=name)
+    return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide, out_steps=out_steps),
+                   param_nodes=param_nodes, notation=notation, name=name)

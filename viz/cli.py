@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _source_arguments(export)
     export.add_argument("--view", choices=VIEWS, default="circuit")
     export.add_argument("--steps", type=int, help="τ for the unfolded view (default 4)")
+    export.add_argument("--out-steps", type=int, help="steps of a second time axis (a decoder over u, Fig 10.12)")
     export.add_argument("--elide", action="store_true", help="draw the first and last steps with … between")
     export.add_argument("--param-nodes", action="store_true", help="draw each parameter as one shared node")
     export.add_argument("--tree", help="a recursive net's own tree, as brackets: \"((the cat) (sat down))\" or "
@@ -95,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     gt = commands.add_parser("gt", help="write out the unfolded function g(t)")
     _source_arguments(gt)
     gt.add_argument("--state", help="which state (default: the catalog's, or the first one)")
-    gt.add_argument("--steps", type=int, default=3)
+    gt.add_argument("--steps", type=int, default=3, help="τ")
+    gt.add_argument("--out-steps", type=int, help="steps of a second axis, for a decoder's state over u")
     gt.add_argument("--substitute", action="store_true", help="write f's body instead of f(…)")
     gt.add_argument("--latex", action="store_true")
     runner = commands.add_parser("run", help="run a recurrence on a sequence and print its values")
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--numbers", help="numbers, one step per ';', units separated by ','")
     data.add_argument("--sequence-file", help="a .npy or .csv file of shape (T, units)")
     data.add_argument("--steps", type=int, help="run a recurrence without inputs (an autonomous system) this long")
+    runner.add_argument("--out-text", help="a second sentence, for inputs over a second axis (input y over u)")
+    runner.add_argument("--out-numbers", help="a second sequence of numbers, for inputs over a second axis")
+    runner.add_argument("--out-steps", type=int, help="steps of a second axis given no second sequence")
     runner.add_argument("--init", action="append", default=[], metavar="STATE=NUMBERS",
                         help="a state's h(0), as in --init h=0.5,-1 (default: its own initial state)")
     runner.add_argument("--mode", choices=("test", "train"), default="test",
@@ -169,7 +174,7 @@ def _run(args) -> None:
         check_output_path(args.svg_animation, ("svg",))
     if args.frames and Path(args.frames).exists() and not Path(args.frames).is_dir():
         raise UsageError(f"--frames {args.frames}: a file is in the way of that folder")
-    if args.text is None and (args.split != "word" or args.embed):
+    if args.text is None and args.out_text is None and (args.split != "word" or args.embed):
         raise UsageError("--split and --embed apply to --text only")
     if args.text is not None:
         sequence = data.from_text(args.text, args.split, embed=args.embed, seed=args.seed)
@@ -190,14 +195,15 @@ def _run(args) -> None:
     session = run_sequence(text, sequence, weights=weights, backend=args.backend, hidden=args.hidden,
                            seed=args.seed, dtype=args.dtype, steps=args.steps, mode=args.mode,
                            initial=_initial_states(args.init), tree=bracketing and bracketing.merges,
-                           nonlinearity=args.nonlinearity)
+                           nonlinearity=args.nonlinearity, out_steps=args.out_steps, out_sequence=_out_sequence(args))
     if text is not None:
         _say_assumed(text)
     if args.gif or args.frames or args.svg_animation:
         from .animate import frames, node_values
         from .reel import animated_svg, gif, reel
         from .render import render_svg
-        unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree)
+        unfolded = view(session.graph, "unfolded", len(session.tokens), tree=args.tree,
+                        out_steps=len(session.out_tokens) or None)
         if args.frames or args.gif:
             check_frames(unfolded)   # a picture per step: refused before the first is made
         numbers, tips = node_values(unfolded, session.result.arrays())
@@ -214,6 +220,18 @@ def _run(args) -> None:
         except OSError as err:
             raise UsageError(f"cannot write {err.filename}: {err.strerror}") from None
     print(json.dumps(to_json_ready(session), allow_nan=False))
+
+
+def _out_sequence(args):
+    """The second sequence (a decoder's y over u) from --out-text or --out-numbers, or None."""
+    from graphs.backends import data
+    if args.out_text is not None and args.out_numbers is not None:
+        raise UsageError("give --out-text or --out-numbers, not both")
+    if (args.out_text is not None or args.out_numbers is not None) and args.out_steps is not None:
+        raise UsageError("--out-steps is for a second axis without its sequence: drop it, or the sequence")
+    if args.out_text is not None:
+        return data.from_text(args.out_text, args.split, embed=args.embed, seed=args.seed)
+    return data.from_numbers(args.out_numbers) if args.out_numbers is not None else None
 
 
 def _initial_states(given: list[str]) -> dict:
@@ -236,10 +254,11 @@ def _list(args) -> None:
 
 def _export(args) -> None:
     check_output_path(args.output, FORMATS)   # before any work: a wrong name fails at once
-    if args.view != "unfolded" and (args.steps is not None or args.elide):
-        raise UsageError(f"--steps and --elide apply to --view unfolded, not to --view {args.view}")
+    if args.view != "unfolded" and (args.steps is not None or args.elide or args.out_steps is not None):
+        raise UsageError(f"--steps, --out-steps and --elide apply to --view unfolded, not to --view {args.view}")
     steps = 4 if args.steps is None else args.steps
-    graph = view(_graph(args), args.view, steps, param_nodes=args.param_nodes, elide=args.elide, tree=args.tree)
+    graph = view(_graph(args), args.view, steps, param_nodes=args.param_nodes, elide=args.elide, tree=args.tree,
+                 out_steps=args.out_steps)
     path = Diagram(graph, param_nodes=args.param_nodes).save(args.output)
     print(f"wrote {path}")
 
@@ -250,7 +269,7 @@ def _gt(args) -> None:
         (n.id for n in graph.nodes if n.kind == "state"), "")
     if not state:
         raise UsageError("this recurrence has no state (nothing like h[t-1]), so there is no g(t) to write")
-    print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex))
+    print(g_text(graph, state, args.steps, substitute=args.substitute, latex=args.latex, out_steps=args.out_steps))
 
 
 def _app(args) -> None:

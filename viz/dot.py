@@ -111,8 +111,9 @@ def _cell_boxes(shown: list[Node], where) -> list[str]:
     steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")
                     and not n.id.startswith("train:")})
     style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["cell"].items()))
+    cell = min(where.gates)   # a cell's columns: the encoder's, or a decoder's own
     size = f'width="{2 * half_w / 72:.3f}" height="{2 * half_h / 72:.3f}"'
-    return [f'  "cell:{step}" [{style} {size} tooltip="step {step}: the cell" pos="{where.column_x[step] + x:.1f},{y:.1f}!"]'
+    return [f'  "cell:{step}" [{style} {size} tooltip="step {step}: the cell" pos="{where.step_x(step, cell) + x:.1f},{y:.1f}!"]'
             for step in steps]
 
 

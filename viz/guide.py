@@ -16,4 +16,5 @@ L = cross_entropy(softmax(o), y)
 
 SYNTAX = (f"```text\n{EXAMPLE}```\n"
           "`+ - * / @` (`*` element-wise, `@` a matrix product); `tanh sigmoid relu exp log softmax concat "
-          "cross_entropy mse teacher_forcing f`. Every error names its line and column.")
+          "cross_entropy mse teacher_forcing f`. Two lengths (Fig 10.12): `input y over u` gives y an axis u of its "
+          "own; a decoder reads `s[u-1]`, `y[u-1]` and `C = h[τ]`. Every error names its line and column.")

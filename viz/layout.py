@@ -37,6 +37,8 @@ class Grid:
     cell: frozenset[str] = frozenset()      # the variables a step's cell box surrounds (gates and rails)
     gates: frozenset[str] = frozenset()     # the cell's own values (not its rails): drawn as plain values
     cell_box: tuple[float, float, float, float] | None = None   # (x, y, half width, half height) in a column
+    later: frozenset[str] = frozenset()     # the variables after a value computed once (a decoder's, after C)
+    later_x: dict[int, float] | None = None   # their steps' columns, counted on their own axis (n_y ≠ n_x)
 
     def offset(self, n: Node) -> tuple[float, float]:
         """A node's position within its step's column (a fixed node's position in the drawing)."""
@@ -49,13 +51,17 @@ class Grid:
 
     def origin(self, n: Node) -> float:
         """x of the column a node sits in (0 for fixed nodes, which sit in none)."""
-        return 0.0 if n.id in self.fixed else self.column_x[n.step]
+        return 0.0 if n.id in self.fixed else self.step_x(n.step, n.name)
+
+    def step_x(self, step: int, name: str) -> float:
+        """x of the column of a variable's step: a decoder's steps have columns of their own."""
+        return (self.later_x if name in self.later and self.later_x else self.column_x)[step]
 
 
 def grid(graph: Graph) -> Grid:
     """The Grid of an unfolded graph, worked out per variable and per step, never per node."""
     shape = structure(graph)
-    steps, longest, once, params, captions, sources = set(), 1, [], [], [], []
+    steps, later, longest, once, params, captions, sources = set(), set(), 1, [], [], [], []
     for n in graph.nodes:   # one pass over the nodes: at τ = 10,000 there are 60,000
         if n.kind == "caption":
             captions.append(n)
@@ -67,8 +73,8 @@ def grid(graph: Graph) -> Grid:
             sources.append(n)
         elif n.kind == "param":
             params.append(n.id)
-        elif n.step is not None:
-            steps.add(n.step)
+        elif n.step is not None:   # the encoder's steps and a decoder's (after C) are counted apart
+            (later if shape.phase.get(n.name, 0) else steps).add(n.step)
     slots, width = _slots(shape)
     unit = max(SLOT_WIDTH, 7.0 * longest)
     # a step read from rows away (y(t-1) → h(t), Fig 10.6) gets a corridor between the columns to pass in
@@ -76,15 +82,18 @@ def grid(graph: Graph) -> Grid:
     column_width = unit * (width + steep) + COLUMN_GAP
     steps = sorted(steps)
     column_x = {step: i * column_width for i, step in enumerate(steps)}
+    later_x = {step: i * column_width for i, step in enumerate(sorted(later))}
     # a decoder (what reads a value computed once at every step) starts after that value's own column
     shift = (len(steps) + 1) * column_width if any(shape.phase.values()) else 0.0
     slot_x = {v: s * unit + shift * shape.phase.get(v, 0) for v, s in slots.items()}
     row_y = {v: r * ROW_HEIGHT for v, r in shape.row.items()}
     top = max(shape.row.values(), default=0)
     fixed = _once_places(graph, shape, once, column_x, slot_x, row_y, column_width, unit, top)
+    decoder = frozenset(v for v, p in shape.phase.items() if p)
     for n in sources:   # where a trainable or given h(0) comes from: left of it
-        fixed[n.id] = (round(column_x[n.step] + slot_x.get(n.name, 0.0) - unit, 1), row_y.get(n.name, 0.0))
-    span = (len(steps) - 1) * column_width + shift
+        x = (later_x if n.name in decoder and later_x else column_x)[n.step]
+        fixed[n.id] = (round(x + slot_x.get(n.name, 0.0) - unit, 1), row_y.get(n.name, 0.0))
+    span = shift + (len(later) - 1) * column_width if later else (len(steps) - 1) * column_width
     fixed.update({p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
     lift = 0.0
     if captions:   # two panels, training above test (Fig 10.6), each under its caption
@@ -95,7 +104,8 @@ def grid(graph: Graph) -> Grid:
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
                 slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),
                 gates=frozenset(shape.cell),
-                cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None)
+                cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None,
+                later=decoder, later_x=later_x)
 
 
 def _box(xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:

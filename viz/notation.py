@@ -7,8 +7,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-SUPERSCRIPT = str.maketrans("0123456789+-−()t", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ᵗ")
-RAISABLE = str.maketrans("", "", "0123456789+-−t")   # deletes what has a superscript form
+SUPERSCRIPT = str.maketrans("0123456789+-−()tu", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ᵗᵘ")   # u: a decoder's own time axis
+RAISABLE = str.maketrans("", "", "0123456789+-−tu")   # deletes what has a superscript form
 SUBSCRIPT = dict(zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 HAT = "\u0302"   # combining circumflex: y + ^ = ŷ
 NOTATIONS = ("book", "plain")
@@ -17,8 +17,8 @@ NOTATIONS = ("book", "plain")
 def book(label: str) -> str:
     """A node's label in the book's notation.
 
-    >>> [book(s) for s in ("h(3)", "y_hat(t-1)", "h1(2)", "f_t(1)", "C(τ)", "h(1:4)", "…")]
-    ['h⁽³⁾', 'ŷ⁽ᵗ⁻¹⁾', 'h₁⁽²⁾', 'fₜ⁽¹⁾', 'C(τ)', 'h(1:4)', '…']
+    >>> [book(s) for s in ("h(3)", "y_hat(t-1)", "h1(2)", "f_t(1)", "C(τ)", "h(1:4)", "…", "s(u-1)")]
+    ['h⁽³⁾', 'ŷ⁽ᵗ⁻¹⁾', 'h₁⁽²⁾', 'fₜ⁽¹⁾', 'C(τ)', 'h(1:4)', '…', 's⁽ᵘ⁻¹⁾']
     """
     name, paren, step = label.partition("(")
     if not paren or not step.endswith(")"):

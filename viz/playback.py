@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphs.axes import run_length, run_step
 from graphs.ir import Graph
 
 from .colors import diverging, text_on
@@ -44,11 +45,11 @@ def playback(unfolded: Graph, values: dict, tokens: list[str], sample: int = 0) 
     """
     vectors = node_vectors(unfolded, values, sample)
     scale = shared_scale(vectors)
-    steps = unfolded.steps or 0
+    steps = run_length(unfolded)
     nodes = {}
     for node_id, vector in vectors.items():
         vector = np.asarray(vector, dtype=float).ravel()
-        step = unfolded.node(node_id).step if unfolded.node(node_id).kind != "once" else steps
+        step = run_step(unfolded.node(node_id), unfolded.steps or 0)
         nodes[node_id] = {"step": step, "values": [round(float(v), DECIMALS) for v in vector],
                           "colors": [diverging(float(v), scale) for v in vector]}
     inputs = [n.name for n in unfolded.nodes if n.kind == "input"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphs.axes import run_length, run_step
 from graphs.ir import Graph
 
 from .dot import to_dot
@@ -37,8 +38,8 @@ class Reel:
 def reel(unfolded: Graph, numbers: dict[str, float], tips: dict[str, str], *, title: str = "") -> Reel:
     """The two drawings of an animation of these node values and the frame at which each node turns."""
     scale = max((abs(v) for v in numbers.values()), default=1.0) or 1.0
-    last = unfolded.steps or 0
-    switch = {n.id: last if n.kind == "once" else n.step for n in unfolded.nodes
+    last = run_length(unfolded)
+    switch = {n.id: run_step(n, unfolded.steps or 0) for n in unfolded.nodes
               if n.step is not None and n.step >= 1 and n.kind != "ellipsis"}
     title = title or f"steps 1 to {last}, one frame per step"
     drawn = dict(values=numbers, tooltips=tips, scale=scale, title=title)

@@ -41,9 +41,11 @@ CONTROLS = {
     "steps": (4, _integer(1, 60)),
     "long": (False, _flag),
     "big_steps": (1_000_000, _integer(1, MAX_STEPS)),
+    "out_steps": (3, _integer(1, 60)),   # n_y of a second time axis (input y over u)
     "param_nodes": (False, _flag),
     "generic": (False, _flag),
     "text": ("I am not sad, I'm happy.", _text),
+    "out_text": ("", _text),             # the second sequence, y over u; empty: n_y steps of zeros
     "split": ("word", _choice(("word", "char"))),
     "backend": ("numpy", _choice(("numpy", "torch"))),
     "hidden": (8, _integer(1, 256)),

@@ -41,10 +41,13 @@ def structure(graph: Graph) -> Structure:
         return structure(unfold(graph.circuit, SAMPLE_STEPS))
     where: dict[str, tuple[str, int | None, str]] = {}
     kind: dict[str, str] = {}
+    second: set[str] = set()   # variables over a second time axis (a decoder's u): drawn after the first
     for n in graph.nodes:
         where[n.id] = (n.name, n.step, n.kind)
         if n.kind in PER_STEP_KINDS:
             kind[n.name] = n.kind
+            if n.axis:
+                second.add(n.name)
     within, delayed, once_reads, reads_once, to_once = set(), set(), {}, set(), {}
     for e in graph.edges:
         src, src_step, src_kind = where[e.src]
@@ -80,7 +83,7 @@ def structure(graph: Graph) -> Structure:
     cell = _cell(kind, within, delayed, forward + backward)
     inline = _chain(cell, within, set(forward + backward))
     row = _rows(kind, within, forward, backward, below, cell, inline)
-    phase = _phases(kind, within, delayed, reads_once)
+    phase = _phases(kind, within, delayed, reads_once | second)
     return Structure(kind, within, delayed, forward, backward, below, cell, row, phase, once_reads, loose)
 
 

@@ -90,7 +90,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
         look = canvas.look(dict(NODE_STYLE["cell"], width=f"{2 * half_w / INCH:.3f}", height=f"{2 * half_h / INCH:.3f}"))
         steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")})
         for step in steps:
-            canvas.node(f"cell:{step}", f"step {step}: the cell", "", look, (x, y), where.column_x[step])
+            canvas.node(f"cell:{step}", f"step {step}: the cell", "", look, (x, y), where.step_x(step, min(where.gates)))
     sizes = {name: f"{d / INCH:.3f}" for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()}
     plain: dict[tuple[str, str], _Look] = {}   # (kind, variable) → look: one size for a variable at every step
     for n in shown:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from .. import limits
+from ..axes import check_second, default_length
 from ..cost import check_run
 from ..ir import Graph
 from ..parse import ParseError
@@ -22,6 +23,7 @@ class Run:
     values: dict      # variable → (T, batch, units), or (batch, units) if computed once
     params: dict      # parameter → array, as used
     shapes: Shapes
+    lengths: dict = field(default_factory=dict)   # each time axis's length: "" for t, "u" for a second axis
 
     def arrays(self) -> dict:
         """The values as NumPy arrays, whichever backend computed them."""
@@ -71,30 +73,27 @@ def init_params(shapes: Shapes, seed: int = 0) -> dict:
 def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | None = None, seed: int = 0,
         hidden: int = 8, mode: str = "test", steps: int | None = None, traces: dict | None = None,
         dtype: str = "float64", initial: dict | None = None, tree: tuple | None = None,
-        passes: tuple[str, ...] = PASSES) -> Run:
+        passes: tuple[str, ...] = PASSES, out_steps: int | None = None) -> Run:
     """Run the recurrence on inputs {name: (T, units) or (T, batch, units)}; missing targets are zeros.
 
     A recurrence without inputs (an autonomous system) runs for `steps` steps. `initial` gives a
     state's h(0) as a vector, in place of its own initial state. `tree` gives a recursive net's
     merges (graphs.tree.read_bracketing), balanced if None. float32 halves memory and, for big
     batches, time; results then agree with float64 to about 1e-5. passes: the plan's rewrites to
-    apply (plan.PASSES, all by default; () runs the equations exactly as written).
+    apply (plan.PASSES, all by default; () runs the equations exactly as written). A second time axis
+    (`input y over u`, a decoder) takes its length from its inputs, else out_steps, else axes.default_length.
     """
     ops = ops_for(backend, dtype)
     arrays = {name: ops.asarray(data) for name, data in inputs.items()}
     arrays = {name: a[:, None, :] if a.ndim == 2 else a for name, a in arrays.items()}
-    if arrays:
-        steps, batch = next(iter(arrays.values())).shape[:2]
-    elif steps is None:
-        raise ParseError("give an input sequence, or a number of steps for a recurrence without inputs")
-    else:
-        batch = 1
-    _check_sizes(graph, arrays, steps, batch, hidden)
+    lengths, batch = _lengths(graph, arrays, steps, out_steps)
+    steps = lengths[""]
+    _check_sizes(graph, arrays, lengths, batch, hidden)
     shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
-    check_run(graph, shapes, steps, batch)   # inferred sizes counted, before anything is allocated
+    check_run(graph, shapes, steps, batch, lengths)   # inferred sizes counted, before anything is allocated
     for n in graph.kinds("input", "target"):
         if n.id not in arrays:
-            arrays[n.id] = ops.zeros(steps, batch, shapes.sizes[n.id])
+            arrays[n.id] = ops.zeros(lengths[n.axis], batch, shapes.sizes[n.id])
     if params is None:
         params = init_params(shapes, seed)
     _check_params(params, shapes)
@@ -103,21 +102,44 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
     if tree is not None and (not graph.tree or len(tree) + 1 != steps):
         raise ParseError(f"a tree of {len(tree) + 1} leaves was given for " + (
             f"a sequence of {steps} steps" if graph.tree else "a recurrence that is not tree-structured"))
-    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, starts, tree, passes)
-    return Run(values, params, shapes)
+    values = evaluate(graph, params, arrays, ops, shapes.sizes, steps, batch, mode, traces, starts, tree, passes,
+                      lengths)
+    return Run(values, params, shapes, lengths)
 
 
-def _check_sizes(graph: Graph, arrays: dict, steps: int, batch: int, hidden: int) -> None:
-    names = {n.id for n in graph.kinds("input", "target")}
+def _lengths(graph: Graph, arrays: dict, steps: int | None, out_steps: int | None) -> tuple[dict, int]:
+    """Each time axis's length ("" is t) and the batch size: from the inputs, else from steps and out_steps."""
+    axis_of = {n.id: n.axis for n in graph.kinds("input", "target")}
+    lengths: dict[str, int] = {}
     for name, a in arrays.items():
-        if name not in names:
-            raise ParseError(f"'{name}' is not an input of this recurrence (inputs: {', '.join(sorted(names))})")
-        if a.ndim != 3 or a.shape[:2] != (steps, batch):
-            raise ParseError(f"input '{name}' must have shape (T, units) or (T, batch, units) like the others")
+        if name not in axis_of:
+            raise ParseError(f"'{name}' is not an input of this recurrence (inputs: {', '.join(sorted(axis_of))})")
+        lengths.setdefault(axis_of[name], a.shape[0])
+    batch = next(iter(arrays.values())).shape[1] if arrays else 1
+    if "" not in lengths:
+        if steps is None:
+            raise ParseError("give an input sequence, or a number of steps for a recurrence without inputs")
+        lengths[""] = steps
+    check_second(graph, out_steps)
+    second = graph.second_axis()
+    if second and second not in lengths:
+        lengths[second] = default_length(lengths[""]) if out_steps is None else out_steps
+    for axis, length in lengths.items():
+        if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= limits.MAX_SEQUENCE:
+            what = f"the sequence over {axis}" if axis else "the sequence"
+            raise ParseError(f"{what} has {length} steps; it must have 1 to {limits.MAX_SEQUENCE:,}")
+    return lengths, batch
+
+
+def _check_sizes(graph: Graph, arrays: dict, lengths: dict, batch: int, hidden: int) -> None:
+    axis_of = {n.id: n.axis for n in graph.kinds("input", "target")}
+    for name, a in arrays.items():
+        axis = axis_of[name]
+        if a.ndim != 3 or a.shape[:2] != (lengths[axis], batch):
+            others = f"the other inputs over {axis}" if axis else "the others"
+            raise ParseError(f"input '{name}' must have shape (T, units) or (T, batch, units) like {others}")
         if a.shape[-1] > limits.MAX_SIZE:
             raise ParseError(f"input '{name}' has {a.shape[-1]} units; the limit is {limits.MAX_SIZE}")
-    if not 1 <= steps <= limits.MAX_SEQUENCE:
-        raise ParseError(f"the sequence has {steps} steps; it must have 1 to {limits.MAX_SEQUENCE:,}")
     if batch > limits.MAX_BATCH:
         raise ParseError(f"batch of {batch} is more than {limits.MAX_BATCH}")
     if not 1 <= hidden <= limits.MAX_SIZE:

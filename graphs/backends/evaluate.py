@@ -19,9 +19,10 @@ FLOW_KINDS = ("", "final", "train", "test")
 
 def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: int, batch: int,
              mode: str = "test", traces: dict | None = None, initial: dict | None = None,
-             tree: tuple | None = None, passes: tuple[str, ...] = PASSES) -> dict:
+             tree: tuple | None = None, passes: tuple[str, ...] = PASSES, lengths: dict | None = None) -> dict:
     """Every defined variable's values: (T, batch, units) per step, or (batch, units) if computed once.
 
+    lengths: each time axis's length ("" is t, of length steps): a decoder over u has n_y steps of its own.
     traces, if given, receives each looping variable's per-step values as the loop computed them
     (the tensors autograd differentiates through, for ∂L/∂h(t)). tree: a recursive net's merges
     (graphs.tree.Merge), balanced if None.
@@ -29,6 +30,7 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     defined = [n.id for n in graph.nodes if n.expr is not None and n.kind != "init"]
     expr_of = {n: graph.node(n).expr for n in defined}
     once = {n.id for n in graph.kinds("once")}
+    length_of = {n.id: (lengths or {}).get(n.axis, steps) for n in graph.nodes}
     values: dict = dict(inputs)
     params = dict(params)   # the plans' derived parameters join a copy, never the caller's dict
     finals: dict = {}
@@ -38,6 +40,7 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
     for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
         members = set(block)
+        length = length_of[block[0]]   # a block runs over one axis: the checker refused an equation mixing two
         inner = [e for e in flows if e.src in members and e.dst in members]
         order = _order({name: expr_of[name] for name in block})
         if graph.tree and any(r.index in (LEFT, RIGHT) for n in block for r in refs(expr_of[n])):
@@ -46,14 +49,14 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
         if members & once:
             for name in order:
                 values[name] = _ev(expr_of[name], params, ops, mode,
-                                   lambda r: finals.get(r.name, values[r.name][steps - 1]) if r.index == FINAL
+                                   lambda r: finals.get(r.name, values[r.name][-1]) if r.index == FINAL
                                    else values[r.name])
             continue
         delays = {e.delay for e in inner if e.delay}
         if not delays:
             for name in order:
                 values[name] = _ev(expr_of[name], params, ops, mode,
-                                   lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes))
+                                   lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
             continue
         plan, derived = plan_loop({name: expr_of[name] for name in block}, members | once, sizes,
                                   {k: tuple(v.shape) for k, v in params.items()}, f"__loop{len(values)}", passes)
@@ -61,15 +64,15 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
         inside = members | once | set(plan)
         hoisted = {name: _hoist(e, inside, values,
                                 lambda e: _ev(e, params, ops, mode,
-                                              lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes)))
+                                              lambda r: _shifted(r, values, init, once, length, batch, ops, sizes)))
                    for name, e in plan.items()}
         # the plan's own values are read within their step only: keeping one per step would hold memory
-        trace: dict = {name: [None] * steps if name in members else _Latest() for name in plan}
+        trace: dict = {name: [None] * length if name in members else _Latest() for name in plan}
 
         def reader(r: Ref):
-            return _reader(r, values, trace, init, finals, once, steps, batch, ops, sizes)
+            return _reader(r, values, trace, init, finals, once, length, batch, ops, sizes)
         compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in _order(hoisted)]
-        times = range(steps) if max(delays) > 0 else range(steps - 1, -1, -1)
+        times = range(length) if max(delays) > 0 else range(length - 1, -1, -1)
         with ops.time_loop():
             for t in times:
                 for out, step in compiled:
@@ -178,7 +181,7 @@ def _reader(r: Ref, values, trace, init, finals, once, steps, batch, ops, sizes)
         value = values[r.name]
         return lambda t: value
     if r.index == FINAL:
-        return lambda t: finals.get(r.name, values[r.name][steps - 1])
+        return lambda t: finals.get(r.name, values[r.name][-1])
     source = trace[r.name] if r.name in trace else values[r.name]
     k = r.shift
     if k == 0:
@@ -199,7 +202,7 @@ def _shifted(r: Ref, values, init, once, steps, batch, ops, sizes):
         return ops.broadcast(full, (steps, *full.shape))
     full = values[r.name]
     if r.index == FINAL:
-        return full[steps - 1]
+        return full[-1]   # the last step of its own axis
     if r.shift == 0:
         return full
     k = abs(r.shift)

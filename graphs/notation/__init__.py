@@ -10,6 +10,7 @@ text. Each canonical character remembers the user's column it came from, so erro
 from __future__ import annotations
 
 import keyword
+import re
 
 from ..ops import FUNCTIONS
 from .code import calls, products
@@ -20,28 +21,30 @@ from .tokens import Line, NotationError, Tok, join, shallow, tokenize
 __all__ = ["rewrite", "Line", "NotationError"]
 
 KEYWORDS = set(keyword.kwlist) | {"input", "param", "size"}
+SECOND_AXIS = re.compile(r"^[ \t]*input\b[^#\n]*?\sover\s+([^\W\d]\w*)", re.MULTILINE)
 
 
 def rewrite(text: str) -> list[Line]:
     """Each line of text in canonical form; NotationError (with .line set) for unknown notation."""
     lines = text.splitlines()
+    axes = frozenset(SECOND_AXIS.findall(text)) - {"t"}   # `input y over u`: u(-k) is read as time, as t is
     tokens = []
     for number, line in enumerate(lines, start=1):
         try:
-            tokens.append(indices(symbols(shallow(tokenize(line.split("#", 1)[0])))))
+            tokens.append(indices(symbols(shallow(tokenize(line.split("#", 1)[0]))), axes))
         except NotationError as err:
             err.line = number
             raise
     declared = {t.text for toks in tokens if _is_declaration(toks) for t in toks[1:] if t.kind == "name"}
     targets = {toks[0].text for toks in tokens if toks and toks[0].kind == "name" and not _is_declaration(toks)}
     shifted = {toks[i].text for toks in tokens for i in range(len(toks) - 1)
-               if toks[i].kind == "name" and toks[i + 1].text == "[" and reads_other_step(toks, i + 1)}
+               if toks[i].kind == "name" and toks[i + 1].text == "[" and reads_other_step(toks, i + 1, axes)}
     out = []
     for number, toks in enumerate(tokens, start=1):
         if not _is_declaration(toks):
             try:
-                toks = bare_subscripts(toks, declared, targets, shifted)
-                toks = _juxtaposed(products(calls(left_side(toks))), targets | {"t", "τ"})
+                toks = bare_subscripts(toks, declared, targets, shifted, axes)
+                toks = _juxtaposed(products(calls(left_side(toks))), targets | {"t", "τ"} | axes)
             except NotationError as err:
                 err.line = number
                 raise

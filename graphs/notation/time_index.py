@@ -10,20 +10,25 @@ from .tokens import NotationError, Tok, closing, group
 TIME = re.compile(r"(t|τ|T)([+-]\d)?|0")
 
 
-def time_of(toks: list[Tok]) -> str | None:
-    """The canonical index of a time expression (t, t-1, τ, 0), or None if it is not one."""
+def _pattern(axes: frozenset[str]) -> re.Pattern:
+    """TIME, with the second axes declared by `input y over u` read as time too: s(u-1)."""
+    return TIME if not axes else re.compile(r"(t|τ|T|" + "|".join(map(re.escape, sorted(axes))) + r")([+-]\d)?|0")
+
+
+def time_of(toks: list[Tok], axes: frozenset[str] = frozenset()) -> str | None:
+    """The canonical index of a time expression (t, t-1, τ, 0; u-1 on a declared second axis), or None."""
     text = "".join(t.text for t in toks)
-    return text if TIME.fullmatch(text) else None
+    return text if _pattern(axes).fullmatch(text) else None
 
 
-def reads_other_step(toks: list[Tok], i: int) -> bool:
-    """Whether the index opening at i is t-k or t+k."""
+def reads_other_step(toks: list[Tok], i: int, axes: frozenset[str] = frozenset()) -> bool:
+    """Whether the index opening at i is t-k or t+k (or u-k, u+k on a declared axis u)."""
     inside = "".join(t.text for t in toks[i + 1:i + 5])
-    return re.match(r"t[+-]", inside) is not None
+    return any(re.match(rf"{re.escape(a)}[+-]", inside) for a in ("t", *axes))
 
 
-def indices(toks: list[Tok]) -> list[Tok]:
-    """h(t-1), h_{t-1}, h^{(t-1)}, h^{t}, W_{hh} → h[t-1], W_hh."""
+def indices(toks: list[Tok], axes: frozenset[str] = frozenset()) -> list[Tok]:
+    """h(t-1), h_{t-1}, h^{(t-1)}, h^{t}, W_{hh} → h[t-1], W_hh; s(u-1) → s[u-1] for a declared axis u."""
     out: list[Tok] = []
     i = 0
     while i < len(toks):
@@ -36,7 +41,7 @@ def indices(toks: list[Tok]) -> list[Tok]:
         base, nxt = tok, toks[i]
         if base.text.endswith("_") and nxt.text == "{" and not nxt.spaced:
             inner, after = group(toks, i, base)
-            time = time_of(inner)
+            time = time_of(inner, axes)
             if time is not None:
                 out += indexed(Tok(base.text[:-1], base.col, "name", base.spaced), time)
             elif all(t.kind in ("name", "number") for t in inner):   # W_{hh} → W_hh
@@ -47,25 +52,25 @@ def indices(toks: list[Tok]) -> list[Tok]:
             i = after
         elif nxt.text == "^" and i + 1 < len(toks) and toks[i + 1].text in "{(":
             inner, after = _unwrap(toks, i + 1)
-            time = time_of(inner)
+            time = time_of(inner, axes)
             if time is None:
                 raise NotationError(f"write a time superscript as {base.text}^{{(t-1)}}", toks[i].col)
             out += indexed(base, time)
             i = after
-        elif nxt.text == "(" and not nxt.spaced and _time_call(toks, i):
-            close = _time_call(toks, i)
-            out += indexed(base, time_of(toks[i + 1:close]))
+        elif nxt.text == "(" and not nxt.spaced and _time_call(toks, i, axes):
+            close = _time_call(toks, i, axes)
+            out += indexed(base, time_of(toks[i + 1:close], axes))
             i = close + 1
         else:
             out.append(base)
     return out
 
 
-def _time_call(toks: list[Tok], i: int) -> int:
+def _time_call(toks: list[Tok], i: int, axes: frozenset[str] = frozenset()) -> int:
     """The index of the ')' if toks[i:] is (t), (t-1), (τ) or (0) (at most three tokens inside), else 0."""
     for close in range(i + 2, min(i + 5, len(toks))):
         if toks[close].text == ")":
-            return close if time_of(toks[i + 1:close]) is not None else 0
+            return close if time_of(toks[i + 1:close], axes) is not None else 0
     return 0
 
 
@@ -83,21 +88,24 @@ def indexed(base: Tok, time: str) -> list[Tok]:
     return [base, Tok("[", col, "op"), Tok(time, col, "name"), Tok("]", col, "op")]
 
 
-def bare_subscripts(toks: list[Tok], declared: set, targets: set, shifted: set) -> list[Tok]:
-    """x_t → x[t], unless x_t is declared, or is a variable of its own (f_t = …) and x has no past."""
+def bare_subscripts(toks: list[Tok], declared: set, targets: set, shifted: set,
+                    axes: frozenset[str] = frozenset()) -> list[Tok]:
+    """x_t → x[t] (y_u → y[u] on a declared axis u), unless x_t is declared, or is a variable of its own
+    (f_t = …) and x has no past."""
     out = []
+    ends = ("_t", "_τ", *(f"_{a}" for a in axes))
     for tok in toks:
-        base = tok.text[:-2]
-        if (tok.kind == "name" and tok.text.endswith(("_t", "_τ")) and base and tok.text not in declared
+        base, _, time = tok.text.rpartition("_")
+        if (tok.kind == "name" and tok.text.endswith(ends) and base and tok.text not in declared
                 and not (tok.text in targets and base not in shifted)):
-            out += indexed(Tok(base, tok.col, "name", tok.spaced), tok.text[-1])
+            out += indexed(Tok(base, tok.col, "name", tok.spaced), time)
         else:
             out.append(tok)
     return out
 
 
 def left_side(toks: list[Tok]) -> list[Tok]:
-    """h[t] = … → h = …: the equation holds at every step."""
+    """h[t] = … → h = …: the equation holds at every step (s[u] = … is kept: it names the axis s runs over)."""
     if len(toks) > 4 and toks[1].text == "[" and toks[2].text == "t" and toks[3].text == "]" and toks[4].text == "=":
         return [toks[0]] + toks[4:]
     return toks
