@@ -104,8 +104,8 @@ def test_traced_cells_reproduce_the_modules_own_hidden_states(name, backend):
     ("elman", ["param W_ih, W_hh, b", "size h = 5", "h = tanh(W_ih @ x + W_hh @ h[t-1] + b)"]),
     ("gru-like", ["r = sigmoid(i_r + h_r)", "i_r = ih_weight_i_r @ x + ih_bias_i_r", "n = tanh(i_n + r * h_n)",
                   "h = (1 - z) * n + z * h[t-1]"]),
-    ("peephole lstm", ["size c = 5", "f = sigmoid(f_ + p_f * c[t-1])", "c = f * c[t-1] + i * tanh(g)",
-                       "o = sigmoid(o_ + p_o * c)", "h = o * tanh(c)"]),
+    ("peephole lstm", ["size c = 5", "i1 = lin_weight_i @ xh + lin_bias_i", "f = sigmoid(f1 + p_f * c[t-1])", "c = f * c[t-1] + i * tanh(g)",
+                       "o = sigmoid(o1 + p_o * c)", "h = o * tanh(c)"]),
 ])
 def test_the_text_keeps_the_modules_own_names(name, lines):
     text = from_module(CELLS[name](3, 5)).text

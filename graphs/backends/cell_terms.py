@@ -85,8 +85,8 @@ def legal_name(name: str, taken: set[str], lower: bool = False) -> str:
 
     >>> legal_name("cell.lin.weight", set())
     'cell_lin_weight'
-    >>> legal_name("size", {"size_"})
-    'size_1'
+    >>> legal_name("size", {"size1"})
+    'size2'
     """
     name = re.sub(r"\W", "_", name).strip("_") or "v"
     if name[0].isdigit():
@@ -97,8 +97,8 @@ def legal_name(name: str, taken: set[str], lower: bool = False) -> str:
         name += "_"
     base, k = name, 0
     while name in RESERVED or name in taken:
-        name = f"{base}_" if k == 0 else f"{base}_{k}"
         k += 1
+        name = f"{base}{k}"
     return name
 
 
@@ -149,7 +149,7 @@ class Writer:
             return True
         if term.op in ("input", "past", "param", "num") or not (term.name or self.uses[id(term)] > 1):
             return False
-        self.names[id(term)] = legal_name(term.name or term.op, self.taken, lower=True)
+        self.names[id(term)] = legal_name(term.name or _default_name(term), self.taken, lower=True)
         self.taken.add(self.names[id(term)])
         return True
 
@@ -177,3 +177,10 @@ class Writer:
             inner, prec = self._text(term.args[0])
             return f"-({inner})" if prec < ATOM else f"-{inner}", 3
         return f"{term.op}({', '.join(self._text(a)[0] for a in term.args)})", ATOM
+
+
+def _default_name(term: Term) -> str:
+    """A name for a value used twice that the user did not name: xh for concat(x, h[t-1]), else its op."""
+    if term.op == "concat" and all(a.op in ("input", "past") for a in term.args):
+        return "".join(a.name for a in term.args)
+    return term.op
