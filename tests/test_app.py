@@ -228,3 +228,21 @@ def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
     at.text_input(key="tree").set_value("(a (b (a b)))").run()
     assert not at.exception and not at.error
     assert "<title>h@2:4</title>" in page(at) and "<title>h@1:2</title>" not in page(at)
+
+
+def test_a_weights_file_shows_its_equations_and_draws_them(graphviz_dot):
+    import io
+
+    import torch
+    buffer = io.BytesIO()
+    torch.save(torch.nn.GRUCell(3, 4).state_dict(), buffer)
+    at = _app()
+    at.file_uploader(key="weights_file").set_value(("cell.pt", buffer.getvalue(), "application/octet-stream")).run()
+    assert not at.exception
+    shown = [c.value for c in at.code]
+    assert any("h0 = (1 - z0) * n0 + z0 * h0[t-1]" in text for text in shown)
+    at.button(key="use_weights").click().run()
+    assert not at.exception and not at.error
+    assert "h0 = (1 - z0) * n0 + z0 * h0[t-1]" in at.text_area[0].value
+    at.file_uploader(key="weights_file").set_value(("bad.pt", b"not torch", "application/octet-stream")).run()
+    assert "not a readable torch weights file" in at.error[0].value
