@@ -216,3 +216,19 @@ def test_sizes_are_guessed_from_the_weights_or_asked_for():
 def test_given_sizes_that_do_not_fit_the_weights_are_refused():
     with pytest.raises(ParseError, match="columns but multiplies a vector of 7 units"):
         from_module(Elman(3, 5), input_size=3, hidden_size=7)
+
+
+@pytest.mark.parametrize("module", [nn.GRUCell(3, 4), nn.RNNCell(3, 4, nonlinearity="relu"), nn.LSTM(3, 4)])
+def test_torchs_own_modules_go_through_their_weights(module):
+    traced = from_module(module)
+    xs = torch.randn(6, 1, 3)
+    with torch.no_grad():
+        if isinstance(module, nn.LSTM):
+            expected = module(xs)[0].numpy()
+        else:
+            state, expected = None, []
+            for x in xs:
+                state = module(x, state)
+                expected.append(state.numpy())
+    result = run(traced.graph, {"x": xs.numpy().astype(np.float64)}, params=traced.params)
+    np.testing.assert_allclose(result.arrays()[traced.states[0]], np.stack(expected), atol=1e-6)

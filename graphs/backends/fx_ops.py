@@ -5,7 +5,7 @@ import operator
 from dataclasses import dataclass
 
 from .cell_terms import Cell, Term, TraceError
-from .fx_where import where
+from .fx_where import qualified, split_names, where
 
 KNOWN = ("nn.Linear, F.linear, @ (matmul, mm), + - * / (add, sub, mul, div, addcmul, addmm), tanh, sigmoid, "
          "relu, exp, softmax on the last axis, torch.cat, chunk and split along the feature axis, .t() of a weight")
@@ -49,7 +49,7 @@ class Ops:
         name = self.functions.get(node.target) if node.op == "call_function" else node.target
         handler = getattr(self, f"op_{name}", None) if isinstance(name, str) else None
         if handler is None:
-            raise self.fail(f"{_qualified(node)} is not an operation the recurrence language has; it knows {KNOWN}")
+            raise self.fail(f"{qualified(node)} is not an operation the recurrence language has; it knows {KNOWN}")
         return handler(*[self.value(a) for a in node.args], **{k: self.value(v) for k, v in node.kwargs.items()})
 
     def fail(self, message: str) -> TraceError:
@@ -94,7 +94,7 @@ class Ops:
         terms = tuple(a if isinstance(a, Term) else Term("num", value=float(a)) for a in args)
         for a in args:
             if not isinstance(a, (Term, int, float)):
-                raise self.fail(f"{_qualified(self.node)} is given {type(a).__name__}; expected tensors or numbers")
+                raise self.fail(f"{qualified(self.node)} is given {type(a).__name__}; expected tensors or numbers")
         widths = {t.width for t in terms} - {0, 1}   # a number or a single unit broadcasts
         if len(widths) > 1:
             raise self.fail(f"{op} of vectors of {' and '.join(map(str, sorted(widths)))} units")
@@ -195,7 +195,7 @@ class Ops:
 
     def pieces(self, a: Term, sizes: list[int]) -> tuple:
         """The parts of a split, each named by what the user's code calls it (r, z, …), or by its number."""
-        names = {n.args[1]: name for n, name in user_names_of(self.node).items()}
+        names = {n.args[1]: name for n, name in split_names(self.node).items()}
         starts = [sum(sizes[:k]) for k in range(len(sizes))]
         return tuple(self.cell.rows(a, s, s + n, names.get(k, str(k))) for k, (s, n) in enumerate(zip(starts, sizes)))
 
@@ -223,32 +223,7 @@ class Ops:
                             "a step's own work")
 
 
-def user_names_of(node) -> dict:
-    """{getitem node: name} for the parts of a split the user unpacked into names (r, z = …)."""
-    from .fx_where import _last_frame, _targets
-    found = {}
-    for user in node.users:
-        frame = _last_frame(user)
-        if frame and getattr(user.target, "__name__", "") == "getitem" and isinstance(user.args[1], int):
-            targets = _targets(frame[2])
-            if user.args[1] < len(targets) and targets[user.args[1]]:
-                found[user] = targets[user.args[1]]
-    return found
-
-
 def _tensor(root, target: str):
     """A parameter or buffer of the module, by its dotted name."""
     owner, _, name = target.rpartition(".")
     return getattr(root.get_submodule(owner) if owner else root, name)
-
-
-def _qualified(node) -> str:
-    """torch.fft.fft, Tensor.sum or operator.pow: the name a user knows the operation by."""
-    target = node.target
-    if node.op == "call_method":
-        return f"Tensor.{target}()"
-    try:
-        import torch
-        return torch.overrides.resolve_name(target) or f"{target.__module__}.{target.__name__}"
-    except (AttributeError, TypeError):
-        return getattr(target, "__name__", str(target))

@@ -96,3 +96,27 @@ def _targets(code: str) -> list[str]:
     if isinstance(target, ast.Tuple):
         return [e.id if isinstance(e, ast.Name) else "" for e in target.elts]
     return []
+
+
+def split_names(node) -> dict:
+    """{getitem node: name} for the parts of a split the user unpacked into names (r, z = …)."""
+    found = {}
+    for user in node.users:
+        frame = _last_frame(user)
+        if frame and getattr(user.target, "__name__", "") == "getitem" and isinstance(user.args[1], int):
+            targets = _targets(frame[2])
+            if user.args[1] < len(targets) and targets[user.args[1]]:
+                found[user] = targets[user.args[1]]
+    return found
+
+
+def qualified(node) -> str:
+    """torch.fft.fft, Tensor.sum or operator.pow: the name a user knows the operation by."""
+    target = node.target
+    if node.op == "call_method":
+        return f"Tensor.{target}()"
+    try:
+        import torch
+        return torch.overrides.resolve_name(target) or f"{target.__module__}.{target.__name__}"
+    except (AttributeError, TypeError):
+        return getattr(target, "__name__", str(target))

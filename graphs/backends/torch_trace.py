@@ -22,7 +22,7 @@ MAX_SIZE_GUESSES = 400  # input/hidden size pairs tried when the caller gives no
 class TracedCell:
     text: str                     # the recurrence, in the language
     params: dict                  # name → float64 array, the module's own values
-    states: tuple[str, ...]       # the states, in forward's order (h, or h and c)
+    states: tuple[str, ...]       # the states, in forward's order (h, or h and c); torch's own modules: h0, …
     input_size: int
     state_sizes: tuple[int, ...]
 
@@ -41,6 +41,8 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
     torch = need_torch()
     if not isinstance(module, torch.nn.Module):
         raise TraceError(f"expected an nn.Module, not {type(module).__name__}")
+    if isinstance(module, (torch.nn.RNNBase, torch.nn.RNNCellBase)):   # torch's own: its weights say it all
+        return _from_weights(module)
     root, inputs, pair = _traceable(module)
     graph = _fx_graph(root, module)
     sizes = _sizes(root, len(inputs) - 1, input_size, hidden_size, type(module))
@@ -81,6 +83,15 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
     header = [f"input {env_name(env, 'input')}", "param " + ", ".join(params),
               *(f"size {s} = {n}" for s, n in zip(states, sizes[1]))]
     return TracedCell("\n".join(header + lines), params, tuple(states), sizes[0], tuple(sizes[1]))
+
+
+def _from_weights(module) -> TracedCell:
+    """torch's own nn.RNN/GRU/LSTM or nn.*Cell, through its state_dict (fused kernels cannot be traced)."""
+    from .weights import convert
+    state = {k: v.detach().cpu().double().numpy() for k, v in module.state_dict().items()}
+    converted = convert(state, getattr(module, "nonlinearity", "tanh"))
+    return TracedCell(converted.text, converted.params, converted.outputs, module.input_size,
+                      tuple(getattr(module, "proj_size", 0) or module.hidden_size for _ in converted.outputs))
 
 
 def env_name(env: dict, op: str) -> str:
