@@ -232,3 +232,19 @@ def test_torchs_own_modules_go_through_their_weights(module):
                 expected.append(state.numpy())
     result = run(traced.graph, {"x": xs.numpy().astype(np.float64)}, params=traced.params)
     np.testing.assert_allclose(result.arrays()[traced.states[0]], np.stack(expected), atol=1e-6)
+
+
+class Dropped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.W = nn.Linear(4, 4)
+        self.drop = nn.Dropout(0.2)
+
+    def forward(self, x, h):
+        return torch.tanh(self.drop(self.W(x)) + F.dropout(h, 0.1, training=self.training))
+
+
+def test_dropout_is_the_identity_in_eval_mode_and_refused_while_training():
+    assert "h = tanh(W_weight @ x + w_bias + h[t-1])" in from_module(Dropped().eval()).text
+    with pytest.raises(ParseError, match="dropout is random while training"):
+        from_module(Dropped().train())

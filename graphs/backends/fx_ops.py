@@ -50,7 +50,11 @@ class Ops:
         handler = getattr(self, f"op_{name}", None) if isinstance(name, str) else None
         if handler is None:
             raise self.fail(f"{qualified(node)} is not an operation the recurrence language has; it knows {KNOWN}")
-        return handler(*[self.value(a) for a in node.args], **{k: self.value(v) for k, v in node.kwargs.items()})
+        try:
+            return handler(*[self.value(a) for a in node.args], **{k: self.value(v) for k, v in node.kwargs.items()})
+        except (TypeError, AttributeError):   # arguments of a form the language has no word for
+            raise self.fail(f"{qualified(node)} is used here in a way the recurrence language cannot say "
+                            f"(its arguments); it knows {KNOWN}") from None
 
     def fail(self, message: str) -> TraceError:
         return TraceError(where(self.node) + message)
@@ -86,7 +90,7 @@ class Ops:
             return self.op_linear(x, self.param(f"{node.target}.weight"), bias)
         if kind == "softmax":
             return self.op_softmax(x, sub.dim)
-        if kind == "identity" and sub.training and isinstance(sub, __import__("torch").nn.Dropout) and sub.p > 0:
+        if kind == "identity" and sub.training and getattr(sub, "p", 0) > 0:   # a Dropout in training mode
             raise self.fail("dropout is random while training: call module.eval() before tracing")
         return x if kind == "identity" else Term(kind, (x,), x.width)
 
@@ -167,8 +171,9 @@ class Ops:
     op_tanh, op_sigmoid, op_relu, op_exp = _activation("tanh"), _activation("sigmoid"), _activation("relu"), \
         _activation("exp")
 
-    def op_identity(self, a, *rest, training=False, **options):
-        if training:
+    def op_identity(self, a, p=0.5, training=True, *rest, **options):
+        """F.dropout: the identity once training=False (or p=0); random otherwise."""
+        if training and p > 0:
             raise self.fail("dropout is random while training: pass training=False, or call module.eval()")
         return a
 

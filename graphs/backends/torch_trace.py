@@ -48,8 +48,7 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
     sizes = _sizes(root, len(inputs) - 1, input_size, hidden_size, type(module))
     cell = Cell()
     names = user_names(graph)
-    taken = set()
-    env = {}
+    taken, env, states = set(), {}, []
     ops = Ops(cell, root, prefix="cell." if pair else "")
     outputs = None
     for node in graph.nodes:
@@ -59,13 +58,13 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
             taken.add(name)
             width = sizes[0] if position == 0 else sizes[1][position - 1]
             env[node] = Term("input" if position == 0 else "past", width=width, name=name)
+            states += [name] if position else []
         elif node.op == "output":
             outputs = node.args[0]
         else:
             env[node] = ops.term(node, env)
             if isinstance(env[node], Term) and env[node].op not in ("input", "past", "param", "num"):
                 env[node].name = env[node].name or names.get(node, "")
-    states = [t.name for n, t in env.items() if isinstance(t, Term) and t.op == "past"]
     results = tuple(outputs) if isinstance(outputs, (tuple, list)) else (outputs,)
     if len(results) != len(states):
         raise TraceError(f"forward returns {len(results)} value(s) for {len(states)} state(s) "
@@ -80,7 +79,7 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
     writer = Writer(terms, taken | set(cell.params))
     lines = writer.equations()
     params = {name: cell.params[name] for name in writer.params}
-    header = [f"input {env_name(env, 'input')}", "param " + ", ".join(params),
+    header = [f"input {env[next(iter(env))].name}", "param " + ", ".join(params),
               *(f"size {s} = {n}" for s, n in zip(states, sizes[1]))]
     return TracedCell("\n".join(header + lines), params, tuple(states), sizes[0], tuple(sizes[1]))
 
@@ -92,10 +91,6 @@ def _from_weights(module) -> TracedCell:
     converted = convert(state, getattr(module, "nonlinearity", "tanh"))
     return TracedCell(converted.text, converted.params, converted.outputs, module.input_size,
                       tuple(getattr(module, "proj_size", 0) or module.hidden_size for _ in converted.outputs))
-
-
-def env_name(env: dict, op: str) -> str:
-    return next(t.name for t in env.values() if isinstance(t, Term) and t.op == op)
 
 
 def _traceable(module):
