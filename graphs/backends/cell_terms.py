@@ -5,6 +5,7 @@ pushed down to the parameters it came from: rows of `lin.weight` become a parame
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +16,9 @@ from ..parse import RESERVED, ParseError
 ELEMENTWISE = {"neg", "tanh", "sigmoid", "relu", "exp"}   # one argument, one value per unit
 BINARY = {"add": ("+", 1), "sub": ("-", 1), "mul": ("*", 2), "div": ("/", 2), "matmul": ("@", 2)}
 ATOM = 4   # precedence of a name, a number or a call
+
+
+_CREATED = itertools.count()   # terms are numbered as made: that order is a topological one
 
 
 class TraceError(ParseError):
@@ -29,6 +33,7 @@ class Term:
     name: str = ""                # the input's, state's or param's name; for an op, the user's own name if known
     value: float = 0.0            # a number's value
     where: str = field(default="", repr=False)   # the module's line that made it, for messages
+    order: int = field(default_factory=lambda: next(_CREATED), repr=False)   # after its arguments, always
 
 
 class Cell:
@@ -110,7 +115,7 @@ class Writer:
         self.names = {id(term): state for state, term in outputs.items()}
         self.taken = set(taken) | set(outputs)
         self.uses: dict[int, int] = {}
-        self.lines: list[str] = []
+        self.lines: list[tuple[int, str]] = []
         self._done: set[int] = set()
         self.params: list[str] = []   # the params the equations use, in reading order
         for term in outputs.values():
@@ -125,9 +130,10 @@ class Writer:
                 stack.extend(term.args)
 
     def equations(self) -> list[str]:
+        """The equations in the order the module computes their values (a term is made after its arguments)."""
         for term in self.outputs.values():
             self._define(term)
-        return self.lines
+        return [line for _, line in sorted(self.lines)]
 
     def _define(self, root: Term) -> None:
         """Equations for root and every named value under it, dependencies first (no recursion)."""
@@ -135,7 +141,7 @@ class Writer:
         while stack:
             term, ready = stack.pop()
             if ready:
-                self.lines.append(f"{self.names[id(term)]} = {self._text(term, top=True)[0]}")
+                self.lines.append((term.order, f"{self.names[id(term)]} = {self._text(term, top=True)[0]}"))
                 continue
             if id(term) in done:
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from dataclasses import dataclass
 
 from . import need_torch
@@ -78,7 +79,9 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
             raise TraceError(f"forward's new {state} has {terms[state].width} units, but {state} came in with {size}")
     writer = Writer(terms, taken | set(cell.params))
     lines = writer.equations()
-    params = {name: cell.params[name] for name in writer.params}
+    body = "\n".join(lines)
+    first = {name: re.search(rf"\b{re.escape(name)}\b", body).start() for name in writer.params}
+    params = {name: cell.params[name] for name in sorted(writer.params, key=first.get)}   # in reading order
     header = [f"input {env[next(iter(env))].name}", "param " + ", ".join(params),
               *(f"size {s} = {n}" for s, n in zip(states, sizes[1]))]
     return TracedCell("\n".join(header + lines), params, tuple(states), sizes[0], tuple(sizes[1]))
