@@ -248,3 +248,34 @@ def test_dropout_is_the_identity_in_eval_mode_and_refused_while_training():
     assert "h = tanh(W_weight @ x + w_bias + h[t-1])" in from_module(Dropped().eval()).text
     with pytest.raises(ParseError, match="dropout is random while training"):
         from_module(Dropped().train())
+
+
+class MethodStyle(nn.Module):
+    """Method calls, alpha, addmm, slices, split by size and size(): the forms code writes besides functions."""
+
+    def __init__(self, n_in, n_h):
+        super().__init__()
+        self.W = nn.Parameter(torch.randn(n_in, 2 * n_h) * 0.5)   # stored (in, out): used as x @ W
+        self.U = nn.Parameter(torch.randn(2 * n_h, n_h) * 0.5)
+        self.b = nn.Parameter(torch.randn(1, 2 * n_h) * 0.1)      # a (1, H) row
+        self.act = nn.Tanh()
+
+    def forward(self, x, h):
+        pre = torch.addmm(self.b, x, self.W).add(h.mm(self.U.t()), alpha=0.5)
+        units = h.size(1)
+        gate = pre[:, :units].sigmoid()
+        cand, = torch.split(pre, units, dim=-1)[1:]
+        return torch.sub(gate * self.act(cand), h, alpha=0.25).softmax(-1) - (-h).relu() / 2
+
+
+def test_method_forms_alpha_and_slices_reproduce_the_module():
+    torch.manual_seed(7)
+    module = MethodStyle(3, 4)
+    traced = from_module(module)
+    xs = torch.randn(10, 2, 3)
+    expected = _module_states(module, xs, traced.state_sizes, False)
+    for backend in ("numpy", "torch"):
+        result = run(traced.graph, {"x": xs.numpy().astype(np.float64)}, params=traced.params, backend=backend)
+        np.testing.assert_allclose(result.arrays()["h"], expected, atol=1e-5)
+    assert "cand = b_1 + W_T_1 @ x + 0.5 * (U_1 @ h[t-1])" in traced.text   # x @ W reads Wᵀ @ x, split by rows
+    np.testing.assert_array_equal(traced.params["W_T_1"], module.W.detach().double().numpy()[:, 4:].T)

@@ -63,6 +63,8 @@ class Ops:
         """An fx argument: its Term, a number, or a list of them."""
         if isinstance(arg, (list, tuple)):
             return type(arg)(self.value(a) for a in arg)
+        if isinstance(arg, slice):   # h[:, :units] with units read from a shape
+            return slice(self.value(arg.start), self.value(arg.stop), self.value(arg.step))
         return self.env[arg] if hasattr(arg, "op") and hasattr(arg, "meta") else arg
 
     def param(self, target: str) -> Term:
