@@ -279,3 +279,30 @@ def test_method_forms_alpha_and_slices_reproduce_the_module():
         np.testing.assert_allclose(result.arrays()["h"], expected, atol=1e-5)
     assert "cand = b_1 + W_T_1 @ x + 0.5 * (U_1 @ h[t-1])" in traced.text   # x @ W reads Wᵀ @ x, split by rows
     np.testing.assert_array_equal(traced.params["W_T_1"], module.W.detach().double().numpy()[:, 4:].T)
+
+
+class Clashing(nn.Module):
+    """Parameters named like the state, the input, a word of the language, and far too long."""
+
+    def __init__(self):
+        super().__init__()
+        self.h = nn.Parameter(torch.randn(4, 4) * 0.5)
+        self.x = nn.Parameter(torch.randn(4, 3) * 0.5)
+        self.size = nn.Parameter(torch.randn(4) * 0.1)
+        self.a_very_long_name_for_the_recurrent_weights = nn.Parameter(torch.randn(4, 4) * 0.1)
+
+    def forward(self, x, h):
+        mixed = h @ self.a_very_long_name_for_the_recurrent_weights.t()
+        return torch.tanh(x @ self.x.t() + h @ self.h.t() + self.size + mixed)
+
+
+def test_parameter_names_never_clash_with_the_states_the_input_or_the_language():
+    torch.manual_seed(8)
+    module = Clashing()
+    traced = from_module(module)
+    assert set(traced.params).isdisjoint({"h", "x", "size"})
+    assert all(len(name) <= 24 for name in traced.params)
+    xs = torch.randn(5, 1, 3)
+    expected = _module_states(module, xs, (4,), False)
+    result = run(traced.graph, {"x": xs.numpy().astype(np.float64)}, params=traced.params)
+    np.testing.assert_allclose(result.arrays()["h"], expected, atol=1e-5)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..limits import MAX_NAME_CHARS
 from ..parse import RESERVED, ParseError
 
 ELEMENTWISE = {"neg", "tanh", "sigmoid", "relu", "exp"}   # one argument, one value per unit
@@ -39,13 +40,14 @@ class Term:
 class Cell:
     """The params of a traced cell, and the row slices of them that splitting asks for."""
 
-    def __init__(self):
+    def __init__(self, taken: set[str]):
+        self.taken = taken   # the input's and states' names, which a param must not take
         self.params: dict[str, np.ndarray] = {}
         self._pieces: dict[tuple, Term] = {}
         self._rows: dict[tuple, Term] = {}
 
     def param(self, name: str, array: np.ndarray) -> Term:
-        name = legal_name(name, set(self.params), lower=array.ndim == 1)
+        name = legal_name(name, set(self.params) | self.taken, lower=array.ndim == 1)
         self.params[name] = array
         return Term("param", width=array.shape[0], name=name)
 
@@ -94,6 +96,8 @@ def legal_name(name: str, taken: set[str], lower: bool = False) -> str:
     'size2'
     """
     name = re.sub(r"\W", "_", name).strip("_") or "v"
+    if len(name) > MAX_NAME_CHARS - 3:   # keep the end, where torch's names differ (…_ih_l0, …weight_r)
+        name = name[-(MAX_NAME_CHARS - 3):].lstrip("_") or "v"
     if name[0].isdigit():
         name = "v" + name
     if lower and name[0].isupper():   # the language reads a capital as a matrix; a vector is written in lower case

@@ -47,9 +47,9 @@ def from_module(module, input_size: int | None = None, hidden_size: int | None =
     root, inputs, pair = _traceable(module)
     graph = _fx_graph(root, module)
     sizes = _sizes(root, len(inputs) - 1, input_size, hidden_size, type(module))
-    cell = Cell()
-    names = user_names(graph)
     taken, env, states = set(), {}, []
+    cell = Cell(taken)
+    names = user_names(graph)
     ops = Ops(cell, root, prefix="cell." if pair else "")
     outputs = None
     for node in graph.nodes:
