@@ -76,7 +76,7 @@ def _check_tensor(key: str, tensor) -> None:
 
 
 def convert(state: dict, nonlinearity: str = "tanh") -> Converted:
-    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM with these weights.
+    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM (or one of their cells) with these weights.
 
     Every tensor's shape is checked against the architecture: a matrix with extra rows is refused, not cut.
     """
