@@ -241,6 +241,7 @@ def page() -> None:
     source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
     with st.expander("Syntax cheat sheet"):
         st.markdown(SYNTAX)
+    weights_box()
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     out_steps = second_axis_steps(source)
     try:
@@ -304,6 +305,31 @@ def second_axis_steps(source: str, widget: bool = True) -> int | None:
     if not widget:   # the widget is drawn once per run; a second call reads its value
         return int(st.session_state["out_steps"])
     return int(st.sidebar.number_input(f"Steps over {axis} (a decoder's n_y)", 1, 60, key="out_steps"))
+
+
+def weights_box() -> None:
+    """A torch weights file → the explicit cell equations it became, drawn on request."""
+    from graphs.backends.weights import weights_text
+    with st.expander("From torch weights: the equations a state_dict becomes"):
+        file = st.file_uploader("torch.save(module.state_dict()) of nn.RNN/GRU/LSTM or nn.RNNCell/GRUCell/LSTMCell",
+                                type=["pt", "pth"], key="weights_file")
+        nonlinearity = st.radio("nn.RNN's nonlinearity (the file does not say)", ["tanh", "relu"], horizontal=True,
+                                key="weights_nonlinearity")
+        if file is None:
+            return
+        try:
+            text = weights_text(file.getvalue(), nonlinearity)
+        except (ParseError, ModuleNotFoundError) as err:
+            st.error(plain(err))
+            return
+        st.code(text, language=None)
+        st.button("Draw these equations", on_click=use_recurrence, args=(text,), key="use_weights")
+
+
+def use_recurrence(text: str) -> None:
+    """Put a recurrence in the custom box (a button's callback: before the widgets are drawn again)."""
+    st.session_state["arch"] = CUSTOM
+    st.session_state[f"source-{CUSTOM}"] = text
 
 
 def run_options(graph, out_steps: int | None = None) -> tuple:

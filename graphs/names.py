@@ -44,7 +44,10 @@ def assume(statements: list[tuple[int, str, ast.Assign]], known: set[str],
         for node in sorted(ast.walk(stmt.value), key=lambda n: getattr(n, "col_offset", 0)):   # reading order
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in FUNCTIONS:
                 problems.append(Problem(_unknown_function(node.func.id), number, char_col(code, node.col_offset)))
-            if not isinstance(node, ast.Name) or id(node) in skip or node.id in known or node.id in reserved:
+            if not isinstance(node, ast.Name) or id(node) in skip or node.id in known:
+                continue
+            if node.id in reserved:
+                problems.append(Problem(reserved_word(node.id), number, char_col(code, node.col_offset)))
                 continue
             if node.id.startswith("__"):
                 problems.append(Problem(f"'{node.id[:30]}' is not allowed as a name: no leading __", number,
@@ -56,6 +59,15 @@ def assume(statements: list[tuple[int, str, ast.Assign]], known: set[str],
     for name in inputs:
         params.pop(name, None)
     return Assumed(tuple(inputs), tuple(params)), problems
+
+
+def reserved_word(name: str) -> str:
+    """Why a word of the language cannot name a variable, and what to write instead."""
+    if name in FUNCTIONS:
+        return f"'{name}' is a function, reserved by the language; call it, as in {name}(...), or choose another name"
+    if name == "t":
+        return "t is the time index; read a variable at it, as in x[t], or choose another name"
+    return f"'{name}' is reserved by the language; choose another name"
 
 
 def _unknown_function(name: str) -> str:

@@ -110,11 +110,13 @@ def _read(lines: list[notation.Line]) -> Program:
     targets = [s.targets[0] for _, _, s in statements]
     known = {n for n, _ in declared["input"] + declared["param"]} | {_target_name(t) for t in targets}
     assumed, problems = names.assume(statements, known, RESERVED | set(over.values()))
+    problems = sorted(_reserved_names(declared, statements) + problems, key=lambda p: (p.line, p.col))
     if problems:
         first = problems[0]
         more = "; ".join(f"{p.message.split(';')[0]} (line {p.line}, col {lines[p.line - 1].user_col(p.col)})"
                          for p in problems[1:])
-        raise ParseError(first.message + (f" Also: {more}" if more else ""), first.line, first.col)
+        stop = "" if first.message.endswith((".", "?")) else "."
+        raise ParseError(first.message + (f"{stop} Also: {more}" if more else ""), first.line, first.col)
     inputs = declared["input"] + [(n, None) for n in assumed.inputs]
     params = declared["param"] + [(n, None) for n in assumed.params]
     checker = _Names(inputs, params, targets, set(over.values()))
@@ -154,12 +156,25 @@ def _declaration(word: str, code: str, number: int) -> list:
 
 
 def _check_name(name: str, line: int, col: int) -> None:
+    """A legal name; a reserved word is reported later, with every other one (_reserved_names)."""
     if not NAME.fullmatch(name):
         raise ParseError(f"'{name}' is not a name: use letters, digits and _", line, col)
     if name.startswith("__") or len(name) > limits.MAX_NAME_CHARS:
         raise ParseError(f"'{name[:30]}' is not allowed as a name: no leading __, at most {limits.MAX_NAME_CHARS} characters", line, col)
-    if name in RESERVED:
-        raise ParseError(f"'{name}' is reserved by the language; choose another name", line, col)
+
+
+def _reserved_names(declared: dict, statements: list) -> list[names.Problem]:
+    """Every declared or defined name that is a word of the language, so that all are reported at once."""
+    found = [names.Problem(names.reserved_word(name), line, col)
+             for name, (line, col) in declared["input"] + declared["param"] if name in RESERVED]
+    found += [names.Problem(names.reserved_word(name), line, col)
+              for name, _, (line, col) in declared["size"] if name in RESERVED]
+    for number, code, stmt in statements:
+        target = stmt.targets[0]
+        name = _target_name(target)
+        if name in RESERVED:
+            found.append(names.Problem(names.reserved_word(name), number, names.char_col(code, target.col_offset)))
+    return found
 
 
 def _check_declarations(declared: dict) -> None:

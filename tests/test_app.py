@@ -248,3 +248,21 @@ def test_a_decoder_has_its_own_length_on_both_pages(graphviz_dot):
     assert not at.exception and not at.error
     assert frames["steps"] == 6 + 4 and frames["tokens"][6:] == ["le", "chat", "noir", "dort"]
     assert sorted(k for k in frames["nodes"] if k.startswith("s@")) == ["s@1", "s@2", "s@3", "s@4"]
+
+
+def test_a_weights_file_shows_its_equations_and_draws_them(graphviz_dot):
+    import io
+
+    import torch
+    buffer = io.BytesIO()
+    torch.save(torch.nn.GRUCell(3, 4).state_dict(), buffer)
+    at = _app()
+    at.file_uploader(key="weights_file").set_value(("cell.pt", buffer.getvalue(), "application/octet-stream")).run()
+    assert not at.exception
+    shown = [c.value for c in at.code]
+    assert any("h0 = (1 - z0) * n0 + z0 * h0[t-1]" in text for text in shown)
+    at.button(key="use_weights").click().run()
+    assert not at.exception and not at.error
+    assert "h0 = (1 - z0) * n0 + z0 * h0[t-1]" in at.text_area[0].value
+    at.file_uploader(key="weights_file").set_value(("bad.pt", b"not torch", "application/octet-stream")).run()
+    assert "not a readable torch weights file" in at.error[0].value

@@ -80,3 +80,18 @@ def test_undelayed_loop_names_the_line():
     with pytest.raises(ParseError) as info:
         parse("input x\nparam V\nh = V @ o + x\no = V @ h")
     assert info.value.line in (3, 4)
+
+
+def test_every_reserved_word_used_as_a_name_is_reported_at_once():
+    text = "input input\nparam size, exp\nsize h = 4\ntanh = tanh(W @ h[t-1] + left)\nT = relu"
+    with pytest.raises(ParseError) as info:
+        read_program(text)
+    message = str(info.value)
+    assert (info.value.line, info.value.col) == (1, 7) and "'input' is reserved" in message
+    for fragment in ["'size' is reserved by the language (line 2, col 7)",
+                     "'exp' is a function, reserved by the language (line 2, col 13)",
+                     "'tanh' is a function, reserved by the language (line 4, col 1)",
+                     "'left' is reserved by the language (line 4, col 26)",
+                     "'T' is reserved by the language (line 5, col 1)",
+                     "'relu' is a function, reserved by the language (line 5, col 5)"]:
+        assert fragment in message

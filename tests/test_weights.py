@@ -131,3 +131,60 @@ def test_nonlinearity_is_refused_where_torch_has_none():
         convert(state, "relu")
     with pytest.raises(ParseError, match="tanh or relu"):
         convert(state, "gelu")
+
+
+CELLS = {"rnn": torch.nn.RNNCell, "gru": torch.nn.GRUCell, "lstm": torch.nn.LSTMCell}
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+@pytest.mark.parametrize("kind, options", [("rnn", {}), ("rnn", {"nonlinearity": "relu"}), ("gru", {}),
+                                           ("lstm", {}), ("gru", {"bias": False}), ("lstm", {"bias": False})])
+def test_cell_weights_equal_the_cell_looped_over_the_sequence(kind, options, backend):
+    torch.manual_seed(5)
+    cell = CELLS[kind](3, 4, **options)
+    converted = convert(load_state_dict(_saved(cell)), options.get("nonlinearity", "tanh"))
+    assert converted.kind == kind
+    xs = torch.randn(7, 2, 3)
+    state, expected = None, []
+    with torch.no_grad():
+        for x in xs:
+            state = cell(x, state)
+            expected.append((state[0] if kind == "lstm" else state).numpy())
+    result = run(parse(converted.text), {"x": xs.numpy()}, params=converted.params, backend=backend)
+    np.testing.assert_allclose(result.arrays()["h0"], np.stack(expected), atol=1e-6)
+
+
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_lstm_with_proj_size_projects_h_as_torch_does(layers, bidirectional):
+    torch.manual_seed(6)
+    module = torch.nn.LSTM(3, 6, num_layers=layers, bidirectional=bidirectional, proj_size=2)
+    converted = convert(load_state_dict(_saved(module)))
+    assert "h0 = Whr0 @ (o0 * tanh(c0))" in converted.text and "size c0 = 6" in converted.text
+    xs = torch.randn(8, 2, 3)
+    expected = module(xs)[0].detach().numpy()
+    for backend in ("numpy", "torch"):
+        result = run(parse(converted.text), {"x": xs.numpy()}, params=converted.params, backend=backend)
+        ours = np.concatenate([result.arrays()[name] for name in converted.outputs], axis=-1)
+        np.testing.assert_allclose(ours, expected, atol=1e-6)
+
+
+def test_a_projection_of_the_wrong_shape_is_refused():
+    state = dict(torch.nn.LSTM(3, 6, proj_size=2).state_dict())
+    state["weight_hr_l0"] = torch.randn(2, 5)
+    with pytest.raises(ParseError, match="weight_hr_l0"):
+        convert(load_state_dict(_state_bytes(state)))
+
+
+@pytest.mark.parametrize("module, nonlinearity, equation", [
+    (torch.nn.GRUCell(3, 4), "tanh", "h0 = (1 - z0) * n0 + z0 * h0[t-1]"),
+    (torch.nn.RNN(3, 4, nonlinearity="relu"), "relu", "h0 = relu(Wi0 @ x + bi0 + Wh0 @ h0[t-1] + bh0)"),
+    (torch.nn.LSTM(3, 6, proj_size=2), "tanh", "h0 = Whr0 @ (o0 * tanh(c0))"),
+])
+def test_export_draws_a_weights_file(module, nonlinearity, equation, tmp_path, capsys):
+    from viz.cli import main
+    (tmp_path / "w.pt").write_bytes(_saved(module))
+    assert equation in convert(load_state_dict(_saved(module)), nonlinearity).text.splitlines()
+    code = main(["export", "--weights", str(tmp_path / "w.pt"), "--nonlinearity", nonlinearity,
+                 "--view", "unfolded", "--steps", "3", "-o", str(tmp_path / "w.dot")])
+    assert code == 0, capsys.readouterr().err
+    assert '"h0@3"' in (tmp_path / "w.dot").read_text()

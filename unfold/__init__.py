@@ -15,6 +15,7 @@ from graphs import Edge, Graph, Node, ParseError, parse
 from graphs.backends import run
 from graphs.backends.bptt import gradient_norms, with_spectral_radius
 from graphs.backends.data import from_file, from_numbers, from_text
+from graphs.backends.torch_trace import from_module
 from graphs.backends.weights import convert, load_state_dict
 from graphs.catalog import CATALOG
 from graphs.gtext import g_text
@@ -28,7 +29,7 @@ _LAZY = {"plots": "viz.plots", "animate": "viz.animate"}
 
 __all__ = ["parse", "Graph", "Node", "Edge", "ParseError", "CATALOG", "load", "unfold", "window", "view", "g_text",
            "Diagram", "diagram", "to_dot", "render", "render_svg", "RenderError", "run", "from_text",
-           "from_numbers", "from_file", "convert", "load_state_dict", "gradient_norms", "with_spectral_radius",
+           "from_numbers", "from_file", "convert", "load_state_dict", "from_module", "gradient_norms", "with_spectral_radius",
            "plots", "animate", "__version__"]
 
 

@@ -178,8 +178,12 @@ def check_output_path(path: str | Path, formats: tuple[str, ...]) -> Path:
 
 def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, param_nodes: bool = False,
             elide: bool = False, notation: str = "book", out_steps: int | None = None) -> Diagram:
-    """A Diagram of a catalog name ("lstm"), a recurrence text or a circuit Graph, in the chosen view;
-    notation "book" labels h⁽³⁾ and ŷ, "plain" h(3) and y_hat. out_steps: a decoder's n_y (`over u`)."""
+    """A Diagram of a catalog name ("lstm"), a recurrence text, a circuit Graph or your own nn.Module cell
+    (traced: see graphs.backends.torch_trace), in the chosen view; notation "book" labels h⁽³⁾ and ŷ,
+    "plain" h(3) and y_hat. out_steps: a decoder's n_y (`over u`)."""
+    if _is_module(source):   # torch is already loaded in the caller's process; viz itself never imports it
+        from graphs.backends.torch_trace import from_module
+        source = from_module(source).graph
     if isinstance(source, Graph):
         graph, name = source, "a graph"
     elif isinstance(source, str) and NAME.fullmatch(source.strip()):   # a name, never a recurrence
@@ -187,8 +191,14 @@ def diagram(source: str | Graph, view_name: str = "circuit", steps: int = 4, *, 
     elif isinstance(source, str):
         graph, name = load(recurrence=source), "a recurrence"
     else:
-        raise UsageError(f"diagram() takes a name, a recurrence text or a Graph, not {type(source).__name__}")
+        raise UsageError(f"diagram() takes a name, a recurrence text, a Graph or an nn.Module cell, "
+                         f"not {type(source).__name__}")
     if not (isinstance(source, Graph) and view_name == "circuit"):   # a Graph is drawn as it is
         name += f", {view_name}" + (f", τ = {steps}" if view_name == "unfolded" else "")
     return Diagram(view(graph, view_name, steps, param_nodes=param_nodes, elide=elide, out_steps=out_steps),
                    param_nodes=param_nodes, notation=notation, name=name)
+
+
+def _is_module(source) -> bool:
+    """Whether source is a torch nn.Module, told without importing torch."""
+    return any(c.__module__ == "torch.nn.modules.module" and c.__name__ == "Module" for c in type(source).__mro__)

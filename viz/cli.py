@@ -38,6 +38,13 @@ def _source_arguments(parser: argparse.ArgumentParser, required: bool = True) ->
     source.add_argument("--file", help="a file holding a recurrence")
 
 
+def _weights_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--weights", help="a torch.save(state_dict()) file of an nn.RNN/GRU/LSTM or "
+                        "nn.RNNCell/GRUCell/LSTMCell")
+    parser.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh",
+                        help="an nn.RNN's nonlinearity (its weights file does not record it)")
+
+
 def _text(args: argparse.Namespace) -> str | None:
     """The recurrence text of --arch, --recurrence (';' separates lines) or --file, if any was given."""
     if args.arch is not None:
@@ -65,6 +72,13 @@ def _lines(text: str) -> list[str]:
 
 def _graph(args: argparse.Namespace):
     text = _text(args)
+    if getattr(args, "weights", None):
+        from graphs.backends.weights import weights_text
+        if text is not None:
+            raise UsageError("give either --weights or a recurrence (--arch, --recurrence, --file), not both")
+        text = weights_text(read_bytes(Path(args.weights)), args.nonlinearity)
+    elif text is None:
+        raise UsageError("give one of --arch, --recurrence, --file or --weights")
     graph = load(recurrence=text)
     _say_assumed(text)
     return graph
@@ -84,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="the catalog of architectures")
     export = commands.add_parser("export", help="draw a view to .svg, .png, .pdf or .dot")
-    _source_arguments(export)
+    _source_arguments(export, required=False)
+    _weights_arguments(export)
     export.add_argument("--view", choices=VIEWS, default="circuit")
     export.add_argument("--steps", type=int, help="τ for the unfolded view (default 4)")
     export.add_argument("--out-steps", type=int, help="steps of a second time axis (a decoder over u, Fig 10.12)")
@@ -118,9 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "sequence when no other is given")
     runner.add_argument("--split", choices=("word", "char"), default="word")
     runner.add_argument("--embed", type=int, default=0, help="embed tokens in this many units instead of one-hot")
-    runner.add_argument("--weights", help="a torch.save(nn.RNN/GRU/LSTM.state_dict()) file")
-    runner.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh",
-                        help="an nn.RNN's nonlinearity (its weights file does not record it)")
+    _weights_arguments(runner)
     runner.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     runner.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                         help="float32 is faster on big batches; float64 makes both backends agree to 1e-9")

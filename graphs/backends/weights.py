@@ -1,4 +1,5 @@
-"""Real torch weights: an nn.RNN / nn.GRU / nn.LSTM state_dict becomes a recurrence text and its params.
+"""Real torch weights: an nn.RNN / nn.GRU / nn.LSTM state_dict (or an nn.RNNCell / nn.GRUCell /
+nn.LSTMCell one, or an nn.LSTM with proj_size) becomes a recurrence text and its params.
 
 The recurrence is written in the language itself, so it is drawn, run and animated like any other.
 """
@@ -26,7 +27,8 @@ class Converted:
     outputs: tuple[str, ...]       # the states torch's output concatenates (last layer, each direction)
 
 
-KEY = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d)(_reverse)?")
+KEY = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d)(_reverse)?")
+CELL_KEYS = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}   # an nn.RNNCell/GRUCell/LSTMCell: one layer, no _l0
 NONLINEARITIES = ("tanh", "relu")   # nn.RNN's choice; a state_dict does not record it, so the user says it
 
 
@@ -55,6 +57,11 @@ def load_state_dict(data: bytes) -> dict:
     return arrays
 
 
+def weights_text(data: bytes, nonlinearity: str = "tanh") -> str:
+    """The explicit cell equations a torch weights file becomes (its params' values are not in them)."""
+    return convert(load_state_dict(data), nonlinearity).text
+
+
 def _check_tensor(key: str, tensor) -> None:
     """A dense, real, 1-D or 2-D tensor of a size a recurrence can have, checked from its metadata only."""
     import torch
@@ -69,21 +76,25 @@ def _check_tensor(key: str, tensor) -> None:
 
 
 def convert(state: dict, nonlinearity: str = "tanh") -> Converted:
-    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM with these weights.
+    """The recurrence and params equal to an nn.RNN, nn.GRU or nn.LSTM (or one of their cells) with these weights.
 
     Every tensor's shape is checked against the architecture: a matrix with extra rows is refused, not cut.
     """
     if nonlinearity not in NONLINEARITIES:
         raise ParseError(f"the nonlinearity of an nn.RNN is tanh or relu, not '{str(nonlinearity)[:20]}'")
+    if "weight_hh" in state and set(state) <= CELL_KEYS:   # a cell's weights are one layer's, named without _l0
+        state = {f"{key}_l0": value for key, value in state.items()}
     if "weight_hh_l0" not in state or "weight_ih_l0" not in state:
-        raise ParseError("expected the weights of nn.RNN, nn.GRU or nn.LSTM (weight_ih_l0, weight_hh_l0, …)")
+        raise ParseError("expected the weights of nn.RNN, nn.GRU or nn.LSTM (weight_ih_l0, weight_hh_l0, …) "
+                         "or of nn.RNNCell, nn.GRUCell or nn.LSTMCell (weight_ih, weight_hh, …)")
     for key in state:
         if not KEY.fullmatch(key):
             raise ParseError(f"'{key[:40]}' is not a weight of nn.RNN, nn.GRU or nn.LSTM")
     if state["weight_hh_l0"].ndim != 2:
         raise ParseError(f"weight_hh_l0 has shape {state['weight_hh_l0'].shape}: not an RNN, GRU or LSTM")
-    rows, hidden = state["weight_hh_l0"].shape
-    if rows % hidden or rows // hidden not in GATES:
+    rows, recurrent = state["weight_hh_l0"].shape   # recurrent: the units of h (fewer, with proj_size)
+    hidden = _projected_from(state) if "weight_hr_l0" in state else recurrent
+    if rows % hidden or rows // hidden not in GATES or ("weight_hr_l0" in state and rows // hidden != 4):
         raise ParseError(f"weight_hh_l0 has shape {state['weight_hh_l0'].shape}: not an RNN, GRU or LSTM")
     kind = GATES[rows // hidden]
     if kind != "rnn" and nonlinearity != "tanh":
@@ -97,23 +108,35 @@ def convert(state: dict, nonlinearity: str = "tanh") -> Converted:
         for d in directions:
             suffix = f"{layer}{d}"
             key = f"_l{layer}{'_reverse' if d else ''}"
-            lines += _cell(kind, suffix, inputs, "t+1" if d else "t-1", nonlinearity, bias)
-            width = inputs_size if layer == 0 else hidden * len(directions)
-            params.update(_split(kind, state, key, suffix, hidden, width, bias))
+            lines += _cell(kind, suffix, inputs, "t+1" if d else "t-1", nonlinearity, bias, recurrent != hidden)
+            width = inputs_size if layer == 0 else recurrent * len(directions)
+            params.update(_split(kind, state, key, suffix, (hidden, recurrent), width, bias))
         names = [f"h{layer}{d}" for d in directions]
         inputs = names[0] if len(names) == 1 else f"concat({', '.join(names)})"
     expected = {f"{p}_l{layer}{'_reverse' if d else ''}" for layer in range(layers) for d in directions
-                for p in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if bias else ())}
+                for p in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if bias else ())
+                + (("weight_hr",) if recurrent != hidden else ())}
     extra = sorted(set(state) - expected)
     if extra:
         raise ParseError(f"{extra[0][:40]} does not belong to a {layers}-layer {kind.upper()} "
                          f"{'with' if bias else 'without'} biases")
-    sizes = [f"size h{layer}{d} = {hidden}" for layer in range(layers) for d in directions]
+    sizes = [f"size {v}{layer}{d} = {n}" for layer in range(layers) for d in directions
+             for v, n in (("h", recurrent), ("c", hidden))[:1 + (kind == "lstm")]]
     text = "\n".join(["input x", "param " + ", ".join(params), *sizes, *lines])
     return Converted(kind, text, params, tuple(f"h{layers - 1}{d}" for d in directions))
 
 
-def _cell(kind: str, s: str, inputs: str, past: str, nonlinearity: str, bias: bool) -> list[str]:
+def _projected_from(state: dict) -> int:
+    """The cell-state units of an nn.LSTM(proj_size=…): weight_hr_l0 maps them down to h."""
+    shape = state["weight_hr_l0"].shape
+    rows, recurrent = state["weight_hh_l0"].shape
+    if len(shape) != 2 or shape[0] != recurrent or shape[0] >= shape[1] or rows != 4 * shape[1]:
+        raise ParseError(f"weight_hr_l0 has shape {tuple(shape)}: the projection of an nn.LSTM whose weight_hh_l0 "
+                         f"is {(rows, recurrent)} is ({recurrent}, {rows // 4})")
+    return shape[1]
+
+
+def _cell(kind: str, s: str, inputs: str, past: str, nonlinearity: str, bias: bool, projected: bool) -> list[str]:
     """Equations of one layer and direction; names end in the layer number (and _r for reverse)."""
     def b(name: str) -> str:
         return f" + {name}" if bias else ""
@@ -127,13 +150,17 @@ def _cell(kind: str, s: str, inputs: str, past: str, nonlinearity: str, bias: bo
                 f"n{s} = tanh(Win{s} @ {inputs}{b(f'bin{s}')} + r{s} * (Whn{s} @ h{s}[{past}]{b(f'bhn{s}')}))",
                 f"h{s} = (1 - z{s}) * n{s} + z{s} * h{s}[{past}]"]
     return [gate("i", "sigmoid"), gate("f", "sigmoid"), gate("g", "tanh"), gate("o", "sigmoid"),
-            f"c{s} = f{s} * c{s}[{past}] + i{s} * g{s}", f"h{s} = o{s} * tanh(c{s})"]
+            f"c{s} = f{s} * c{s}[{past}] + i{s} * g{s}",
+            f"h{s} = Whr{s} @ (o{s} * tanh(c{s}))" if projected else f"h{s} = o{s} * tanh(c{s})"]
 
 
-def _split(kind: str, state: dict, key: str, s: str, hidden: int, width: int, bias: bool) -> dict:
+def _split(kind: str, state: dict, key: str, s: str, units: tuple, width: int, bias: bool) -> dict:
     """torch stacks the gates' rows in one matrix; the language names each gate's own."""
     gates = len(GATE_NAMES[kind])
-    shapes = {"weight_ih": (gates * hidden, width), "weight_hh": (gates * hidden, hidden)}
+    hidden, recurrent = units
+    shapes = {"weight_ih": (gates * hidden, width), "weight_hh": (gates * hidden, recurrent)}
+    if recurrent != hidden:
+        shapes["weight_hr"] = (recurrent, hidden)
     if bias:
         shapes.update(bias_ih=(gates * hidden,), bias_hh=(gates * hidden,))
     for long, shape in shapes.items():
@@ -148,4 +175,6 @@ def _split(kind: str, state: dict, key: str, s: str, hidden: int, width: int, bi
         for short, long in (("Wi", "weight_ih"), ("Wh", "weight_hh"), ("bi", "bias_ih"), ("bh", "bias_hh")):
             if long in shapes:
                 params[f"{short}{g}{s}"] = np.asarray(state[f"{long}{key}"][rows])
+    if "weight_hr" in shapes:
+        params[f"Whr{s}"] = np.asarray(state[f"weight_hr{key}"])
     return params
