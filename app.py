@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
 from graphs import ParseError
@@ -134,7 +133,7 @@ def png_of(dot_source: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
+def plot_svg(kind: str, states: "np.ndarray", tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
     """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
     from viz.plots import heatmap, to_svg, unit_lines
     if kind == "heatmap":
@@ -282,6 +281,25 @@ def page() -> None:
         run_page(source, state)
     else:
         explain_page()
+    warm_other_pages()
+
+
+def warm_other_pages() -> None:
+    """Once per server process, after a first page is drawn: import torch and matplotlib and compute the Run and
+    Explain pages' defaults in the background (caches are shared by every session), so a switch finds them ready."""
+    from viz.warm import warm_once
+    default = {key: value for key, (value, _) in CONTROLS.items()}
+    source, state = CATALOG[default["arch"]].text, CATALOG[default["arch"]].state
+    run = (source, default["text"], default["split"], default["backend"], default["hidden"], default["seed"])
+
+    def plots() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
+        _, scale = run_page_html(*run, state, None, ("test", 0, "", ""))
+        values, tokens = run_values(*run, None, ("test", 0, "", ""))
+        plot_svg("heatmap", values[state][:, 0], tuple(tokens), (f"{state}(t)",), scale)
+        plot_svg("lines", values[state][:, 0], tuple(tokens), (0, 1))
+        gradient_plot(*run[:3], *run[4:], "L", state, True, None)
+
+    warm_once(plots, lambda: order_views(default["first"], default["second"]))
 
 
 def run_options(graph) -> tuple:
@@ -338,6 +356,7 @@ def run_page(source: str, state: str) -> None:
                 st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
             except ParseError as err:
                 st.error(plain(err))
+    import numpy as np
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
