@@ -17,7 +17,8 @@ from viz.errors import point_at
 from viz.guide import READING, SYNTAX
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
-from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query
+from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
+                       view_from_query)
 
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
@@ -205,8 +206,10 @@ def keep_controls() -> None:
     first = not st.session_state.get("restored")
     query = dict(st.query_params) if first else {}
     shared = state_from_query(query)
-    if ignored(query, shared):
-        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, shared))))
+    view = view_from_query(query)   # zoom and frame: kept in the first rewritten link, for the diagrams to read
+    if ignored(query, {**shared, **view}):
+        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, {**shared, **view}))))
+    st.session_state["link_view"] = view
     for key, (default, _) in CONTROLS.items():
         st.session_state[key] = shared.get(key, st.session_state.get(key, default))
     st.session_state["restored"] = True
@@ -259,7 +262,7 @@ def page() -> None:
     assumed = assumptions(source)
     if assumed:
         st.caption(plain(assumed) + " (declare them with `input …` or `param …` to decide otherwise)")
-    st.query_params.from_dict(query_from_state(st.session_state, typed))
+    st.query_params.from_dict({**query_from_state(st.session_state, typed), **st.session_state.pop("link_view", {})})
     # one page at a time (not st.tabs, which would compute all three on every change)
     view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
