@@ -51,7 +51,7 @@ def _powers_of_ten(ax) -> None:
     """A log y axis labelled 10⁻³ … in plain text: these figures never parse mathtext (users' words are text), so
     matplotlib's own $10^{-3}$ labels would show raw."""
     from matplotlib.ticker import FuncFormatter, NullFormatter
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"10{round(np.log10(v)):d}".translate(_SUPERSCRIPT)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "10" + str(round(np.log10(v))).translate(_SUPERSCRIPT)
                                                if v > 0 else ""))
     ax.yaxis.set_minor_formatter(NullFormatter())
 
