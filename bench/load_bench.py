@@ -32,6 +32,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 TIMEOUT = 120_000   # ms for any one wait
 
 
+def letters(n: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": a number as a word."""
+    return (letters(n // 26) if n >= 26 else "") + chr(97 + n % 26)
+
+
 def rss_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -57,12 +62,13 @@ class Memory(threading.Thread):
 
 
 async def session(browser, url: str, k: int, args, times: dict, errors: list) -> None:
+    await asyncio.sleep(k * args.stagger)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     try:
         unfolded = page.frame_locator("iframe").nth(1)
         start = time.perf_counter()
-        await page.goto(url)
+        await page.goto(url, timeout=TIMEOUT, wait_until="commit")
         await unfolded.locator("g.node[data-node='h@4']").wait_for(timeout=TIMEOUT)
         times["page load"].append(time.perf_counter() - start)
         slider = page.get_by_role("slider").first
@@ -79,7 +85,7 @@ async def session(browser, url: str, k: int, args, times: dict, errors: list) ->
         times["page switch to Run"].append(time.perf_counter() - start)
         box = page.get_by_label("Sequence", exact=True)
         for r in range(args.runs):
-            word = f"w{k}x{r}"
+            word = "zq" + letters(k) + "q" + letters(r)   # letters only: the tokenizer splits digits off
             await box.fill(f"student {k} reads {word}")
             start = time.perf_counter()
             await box.press("Enter")
@@ -126,6 +132,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--taus", type=int, default=5)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--stagger", type=float, default=0.0, help="seconds between two sessions' arrivals")
     parser.add_argument("--url", help="a running app (or its nginx front); default: start one here")
     parser.add_argument("--pid-file", help="with --url: the app processes' ids, one a line (for the memory)")
     args = parser.parse_args()

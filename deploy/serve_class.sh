@@ -29,14 +29,18 @@ trap stop EXIT INT TERM
 for k in $(seq 1 "$N"); do
     p=$((PORT + k))
     echo "server 127.0.0.1:$p max_fails=0;" >> "$RUN/upstream.conf"
-    (cd "$ROOT" && exec "$PY" -m streamlit run app.py --server.address 127.0.0.1 --server.port "$p" \
-        --server.headless true --browser.gatherUsageStats false --server.cookieSecret "$SECRET" \
+    (cd "$ROOT" && STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" exec "$PY" -m streamlit run app.py \
+        --server.address 127.0.0.1 --server.port "$p" --server.headless true --browser.gatherUsageStats false \
         > "$RUN/app-$p.log" 2>&1) &
     pids+=($!)
+    echo $! >> "$RUN/app.pids"
 done
 for k in $(seq 1 "$N"); do   # wait until every process answers its health check
-    until curl -sf "http://127.0.0.1:$((PORT + k))/_stcore/health" > /dev/null; do sleep 0.5; done
+    until curl -sf "http://127.0.0.1:$((PORT + k))/_stcore/health" > /dev/null; do
+        kill -0 "${pids[$((k - 1))]}" 2>/dev/null || { cat "$RUN/app-$((PORT + k)).log"; exit 1; }
+        sleep 0.5
+    done
 done
 nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/error.log"
-echo "Unfold on http://localhost:$PORT with $N app processes (logs in $RUN); Ctrl-C to stop."
+echo "Unfold on http://localhost:$PORT with $N app processes (logs and app.pids in $RUN); Ctrl-C to stop."
 wait "${pids[@]}"
