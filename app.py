@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
 from graphs import ParseError
@@ -18,7 +17,8 @@ from viz.errors import point_at
 from viz.guide import READING, SYNTAX
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
-from viz.share import CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query
+from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
+                       view_from_query)
 
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
@@ -100,18 +100,21 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
 
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
 def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                  last_step_only: bool, upload: tuple | None = None) -> str:
-    """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none)."""
-    from graphs.backends.bptt import spectral_sweep
+                  last_step_only: bool, upload: tuple | None = None, dark: bool = False) -> str:
+    """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none);
+    for a late loss and a single W, beside it the same in the linear regime, where ρ > 1 explodes."""
+    from graphs.backends.bptt import linear_sweep, spectral_sweep
     from graphs.backends.session import inputs_for, last_target_step, run_sequence
-    from viz.plots import gradient_norms, to_svg
+    from viz.plots import gradient_panels, to_svg
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
     at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
     curves = spectral_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
                             loss=loss, state=state, hidden=hidden, at_step=at_step)
+    linear = at_step and linear_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
+                                      loss=loss, state=state, hidden=hidden, at_step=at_step)
     which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
-    return to_svg(gradient_norms(curves, ylabel=f"‖∂{which}/∂{state}(t)‖"))
+    return to_svg(gradient_panels(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖"), dark)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -139,12 +142,13 @@ def png_of(dot_source: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: np.ndarray, tokens: tuple, units: tuple = (), limit: float | None = None) -> str:
+def plot_svg(kind: str, states: "np.ndarray", tokens: tuple, units: tuple = (), limit: float | None = None,
+             dark: bool = False) -> str:
     """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
     from viz.plots import heatmap, to_svg, unit_lines
     if kind == "heatmap":
-        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit))
-    return to_svg(unit_lines(states, list(units), list(tokens)))
+        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit), dark)
+    return to_svg(unit_lines(states, list(units), list(tokens)), dark)
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
@@ -205,6 +209,11 @@ def main() -> None:
                  "Please report it with the recurrence you used.")
 
 
+def dark() -> bool:
+    """Whether the page is in dark mode (as the browser said with this rerun): plots are drawn to match."""
+    return st.context.theme.type == "dark"
+
+
 def keep_controls() -> None:
     """Every shareable widget starts from the link (first run) or keeps its value (later runs).
 
@@ -213,8 +222,10 @@ def keep_controls() -> None:
     first = not st.session_state.get("restored")
     query = dict(st.query_params) if first else {}
     shared = state_from_query(query)
-    if ignored(query, shared):
-        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, shared))))
+    view = view_from_query(query)   # zoom and frame: kept in the first rewritten link, for the diagrams to read
+    if ignored(query, {**shared, **view}):
+        st.info("Left out from the link, as not valid: " + plain(", ".join(ignored(query, {**shared, **view}))))
+    st.session_state["link_view"] = view
     for key, (default, _) in CONTROLS.items():
         st.session_state[key] = shared.get(key, st.session_state.get(key, default))
     st.session_state["restored"] = True
@@ -270,7 +281,7 @@ def page() -> None:
     assumed = assumptions(source)
     if assumed:
         st.caption(plain(assumed) + " (declare them with `input …` or `param …` to decide otherwise)")
-    st.query_params.from_dict(query_from_state(st.session_state, typed))
+    st.query_params.from_dict({**query_from_state(st.session_state, typed), **st.session_state.pop("link_view", {})})
     # one page at a time (not st.tabs, which would compute all three on every change)
     view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
@@ -292,6 +303,26 @@ def page() -> None:
         run_page(source, state, out_steps)
     else:
         explain_page()
+    warm_other_pages()
+
+
+def warm_other_pages() -> None:
+    """Once per server process, after a first page is drawn: import torch and matplotlib and compute the Run and
+    Explain pages' defaults in the background (caches are shared by every session), so a switch finds them ready."""
+    from viz.warm import warm_once
+    default = {key: value for key, (value, _) in CONTROLS.items()}
+    source, state = CATALOG[default["arch"]].text, CATALOG[default["arch"]].state
+    run = (source, default["text"], default["split"], default["backend"], default["hidden"], default["seed"])
+
+    def plots() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
+        options = ("test", 0, "", "", "", 0)   # what run_options gives the default architecture
+        _, scale = run_page_html(*run, state, None, options)
+        values, tokens, _ = run_values(*run, None, options)
+        plot_svg("heatmap", values[state][:, 0], tuple(tokens), (f"{state}(t)",), scale, False)
+        plot_svg("lines", values[state][:, 0], tuple(tokens), (0, 1), None, False)
+        gradient_plot(*run[:3], *run[4:], "L", state, True, None, False)
+
+    warm_once(plots, lambda: order_views(default["first"], default["second"], False))
 
 
 def second_axis_steps(source: str, widget: bool = True) -> int | None:
@@ -390,16 +421,17 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
                 st.download_button("Download GIF", animation_gif(tuple(dots)), "unfold.gif", "image/gif", key="gif")
             except ParseError as err:
                 st.error(plain(err))
+    import numpy as np
     shown = state if state in values else next((k for k, v in values.items() if np.ndim(v) == 3), None)
     if shown is None:
         return
     states = values[shown][:, 0]
     axis = load(recurrence=source).node(shown).axis
     tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale), width="stretch")
+    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale, dark()), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
-        st.image(plot_svg("lines", states, tuple(tokens), tuple(units)), width="stretch")
+        st.image(plot_svg("lines", states, tuple(tokens), tuple(units), None, dark()), width="stretch")
     if "L" in values and state:
         gradients(source, text, split, hidden, seed, state, upload)
 
@@ -408,14 +440,17 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
     """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
     which = st.radio("Loss", list(LOSSES), horizontal=True, key="loss")
     try:
-        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload, dark())
     except ParseError as err:
         st.caption(f"No gradient plot: {plain(err)}.")
         return
     st.image(plot, width="stretch")
     st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
-               "each spectral radius ρ: below 1 the gradient of a late loss vanishes on its way back to early steps; "
-               "above 1 it can grow (tanh's saturation holds it back).")
+               "each spectral radius ρ. Below 1 the gradient of a late loss vanishes on its way back to early steps. "
+               "Above 1 it would explode as ρ to the power of the distance, which the right-hand plot shows in the "
+               "linear regime (tanh′ = 1, only the powers of W remain); in the network as it runs (left) tanh "
+               "saturates, its derivative falls towards 0 and holds the growth back, the chapter's point that a "
+               "saturating non-linearity bounds the gradient (while it vanishes all the more).")
 
 
 @st.cache_resource(show_spinner="Loading the trained models…")
@@ -427,7 +462,7 @@ def models() -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def order_views(first: str, second: str) -> dict:
+def order_views(first: str, second: str, dark: bool = False) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
     from graphs.explainers.trace import trace_pair
     from graphs.explainers.window import classify
@@ -435,19 +470,19 @@ def order_views(first: str, second: str) -> dict:
     model = models()["sentiment"]
     runs = {s: model.trajectory(s) for s in (first, second)}
     trace = trace_pair(model, first, second)
-    return {"trace": to_svg(pair_trace(trace)), "steps": (trace["divergence_step"], trace["flip_step"]),
-            "lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()})),
-            "projection": to_svg(projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()})),
-            "heatmaps": [to_svg(heatmap(h, tokens, title=s)) for s, (tokens, h, _) in runs.items()],
+    return {"trace": to_svg(pair_trace(trace), dark), "steps": (trace["divergence_step"], trace["flip_step"]),
+            "lines": to_svg(probability_lines({s: (tokens, p) for s, (tokens, _, p) in runs.items()}), dark),
+            "projection": to_svg(projection({s: (tokens, h) for s, (tokens, h, _) in runs.items()}), dark),
+            "heatmaps": [to_svg(heatmap(h, tokens, title=s), dark) for s, (tokens, h, _) in runs.items()],
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring every position…")
-def year_plot() -> str:
+def year_plot(dark: bool = False) -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
     from viz.plots import accuracy_by_position as bars
     from viz.plots import to_svg
-    return to_svg(bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS))
+    return to_svg(bars(accuracy_by_position(models()["year"], per_position=50), TRAIN_POSITIONS), dark)
 
 
 def explain_page() -> None:
@@ -472,7 +507,7 @@ def order_matters() -> None:
     first = a.text_input("First sentence", key="first")
     second = b.text_input("Second sentence", key="second")
     try:
-        views = order_views(first, second)
+        views = order_views(first, second, dark())
     except ParseError as err:
         st.error(plain(err))
         return
@@ -504,7 +539,7 @@ def year_anywhere() -> None:
                 "position** must learn the year at each place on its own; a **recurrent** net applies the same "
                 "weights at every step, so what it learned at one position serves at all of them. Both were "
                 "trained only on sentences whose year is the 2nd or the 6th word.")
-    st.image(year_plot(), width="stretch")
+    st.image(year_plot(dark()), width="stretch")
     sentence = st.text_input("Try a sentence", "we visited paris with friends in 1987", key="year_text")
     try:
         tagged = models()["year"].tag(sentence)
@@ -545,7 +580,7 @@ def character_rnn() -> None:
         a.code(model.sample(prefix, 300, temperature=temperature, seed=0), language="python")
     except ParseError as err:
         a.error(plain(err))
-    b.image(to_svg(loss_curves(model.history)), width="stretch")
+    b.image(to_svg(loss_curves(model.history), dark()), width="stretch")
     found = ({n: (f.state, f.unit, f.correlations) for n, f in find_units(model).items()} if user_model
              else shipped_units())
     st.caption(f"Units found automatically (r on each of two held-out excerpts; |r| ≥ {BAR} counts): " + "; ".join(

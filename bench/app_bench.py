@@ -1,16 +1,23 @@
-"""Server-side time of the app's default page: first load, a τ-slider change, switching to the Run page.
-
-(Animation frames no longer reach the server: the browser plays them from data sent once.)
+"""Server-side time of the app (streamlit's AppTest: the script run without a browser).
 
     python bench/app_bench.py [--rounds 5]
 
-Uses streamlit's AppTest (the script run without a browser); prints min and median per interaction.
-Every τ change asks for a τ not drawn before in this process, so its drawing is not cached.
+Prints, in ms:
+- cold first load: a fresh Python process in which streamlit has started (an empty script run first, as a server
+  does before its first visitor) and nothing of Unfold is imported or cached; run in --rounds processes;
+- first load of a new session in a warm process (another student: shared caches);
+- a τ change, each to a τ not drawn before in this process (nothing cached for it);
+- switching to Run and to Explain right after the first load, then again once the background warm-up
+  (viz/warm.py) has finished, and a run of a new sentence on the Run page (not cached).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,25 +26,65 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
+def timed(at: AppTest, change=None) -> float:
+    start = time.perf_counter()
+    (change(at) if change else at).run()
+    if at.exception:
+        raise SystemExit(f"the app raised: {at.exception[0].message}")
+    return time.perf_counter() - start
+
+
+def cold_first_load() -> float:
+    """In this (fresh) process: start streamlit with an empty script, then time the app's first run."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as empty:
+        empty.write("import streamlit as st\nst.write('')\n")
+    AppTest.from_file(empty.name, default_timeout=120).run()
+    return timed(AppTest.from_file(APP, default_timeout=120))
+
+
+def in_fresh_process() -> float:
+    out = subprocess.run([sys.executable, __file__, "--cold-once"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def warm_thread_done() -> None:
+    from viz.warm import _started
+    for thread in _started:
+        thread.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cold-once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"first load": [], "τ slider change": [], "Run page": []}
+    if args.cold_once:
+        print(json.dumps(cold_first_load()))
+        return
+    times: dict[str, list[float]] = {k: [] for k in (
+        "cold first load (fresh process)", "first load, new session", "τ change (not cached)",
+        "switch to Run, at once", "switch to Explain, at once", "switch to Run, warmed",
+        "switch to Explain, warmed", "Run: a new sentence")}
+    for _ in range(args.rounds):
+        times["cold first load (fresh process)"].append(in_fresh_process())
     for k in range(args.rounds):
+        fresh_process = k == 0
         at = AppTest.from_file(APP, default_timeout=120)
-        t0 = time.perf_counter()
-        at.run()
-        times["first load"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        at.slider(key="steps").set_value(5 + k).run()   # a τ not drawn before: nothing cached for it
-        times["τ slider change"].append(time.perf_counter() - t0)
-        at.session_state["text"] = f"I am not sad, I'm happy {k}."   # a run not cached
-        t0 = time.perf_counter()
+        times["first load, new session"].append(timed(at))
+        if fresh_process:   # the first session of this process: the background warm-up has just started
+            times["switch to Run, at once"].append(timed(at, lambda a: a.radio(key="view").set_value("Run")))
+            times["switch to Explain, at once"].append(timed(at, lambda a: a.radio(key="view").set_value("Explain")))
+            at.radio(key="view").set_value("Build").run()
+        warm_thread_done()
+        times["τ change (not cached)"].append(timed(at, lambda a: a.slider(key="steps").set_value(5 + k)))
+        times["switch to Run, warmed"].append(timed(at, lambda a: a.radio(key="view").set_value("Run")))
+        times["switch to Explain, warmed"].append(timed(at, lambda a: a.radio(key="view").set_value("Explain")))
         at.radio(key="view").set_value("Run").run()
-        times["Run page"].append(time.perf_counter() - t0)
+        times["Run: a new sentence"].append(timed(at, lambda a: a.text_input(key="text").input(f"a new one {k} .")))
     for name, ts in times.items():
-        print(f"{name:<16} min {min(ts) * 1e3:7.1f} ms  median {statistics.median(ts) * 1e3:7.1f} ms")
+        if ts:
+            print(f"{name:<34} n={len(ts):<2} min {min(ts) * 1e3:7.0f}  median {statistics.median(ts) * 1e3:7.0f}"
+                  f"  max {max(ts) * 1e3:7.0f} ms")
 
 
 if __name__ == "__main__":

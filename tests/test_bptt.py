@@ -82,3 +82,40 @@ def test_no_square_recurrent_matrix_is_a_sentence_not_a_plot():
     params = run(graph, _inputs(graph), hidden=4, seed=0).params
     with pytest.raises(ParseError, match="no square recurrent matrix"):
         spectral_sweep(graph, _inputs(graph), params, loss="L", state="h")
+
+
+LINEAR = parse(CATALOG["elman"].text.replace("h = tanh(W @ h[t-1] + U @ x + b)", "h = W @ h[t-1] + U @ x + b"))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_linear_regime_is_backprop_through_a_network_without_tanh(seed):
+    """linear_sweep carries ∂L/∂h(τ) back through W's powers: for the net h = W h(t-1) + U x + b, at W's own
+    spectral radius, that is exactly back-propagation through time by autograd."""
+    from graphs.backends.bptt import linear_sweep
+    data = _data(steps=10, seed=seed)
+    params = run(LINEAR, data, hidden=6, seed=seed).params
+    rho = float(np.max(np.abs(np.linalg.eigvals(params["W"]))))
+    expected = gradient_norms(LINEAR, data, params, loss="L", state="h", hidden=6, at_step=9)[:9]
+    (curve,) = linear_sweep(LINEAR, data, params, loss="L", state="h", hidden=6, at_step=9, radii=(rho,)).values()
+    np.testing.assert_allclose(curve, expected, rtol=1e-9)
+
+
+def test_the_linear_regime_explodes_above_one_where_tanh_holds_it_back():
+    from graphs.backends.bptt import linear_sweep
+    data = _data(steps=30)
+    data["y"][:-1] = 0
+    params = run(ELMAN, data, hidden=16, seed=0).params
+    linear = linear_sweep(ELMAN, data, params, loss="L", state="h", hidden=16, at_step=30)
+    small, large = linear["ρ(W) = 0.5"], linear["ρ(W) = 2"]
+    assert small[0] < 1e-6 * small[-1]     # vanishing: 0.5^29 ≈ 2e-9
+    assert large[0] > 1e6 * large[-1]      # exploding: 2^29 ≈ 5e8
+    as_run = spectral_sweep(ELMAN, data, params, loss="L", state="h", hidden=16, at_step=30)["ρ(W) = 2"]
+    assert as_run[0] < 1e-3 * large[0]     # the network as it runs: tanh's saturation holds it far below
+
+
+def test_no_linear_regime_for_a_gated_cell():
+    from graphs.backends.bptt import linear_sweep
+    gru = parse(CATALOG["gru"].text)
+    data = {"x": _data(steps=5)["x"]}
+    assert linear_sweep(gru, data, run(gru, data, hidden=4, seed=0).params, loss="L", state="h", hidden=4,
+                        at_step=3) is None

@@ -76,6 +76,9 @@ def test_views_render_tau_moves_and_svg_downloads(app_url, tmp_path):
         slider.focus()
         slider.press("ArrowRight")
         page.frame_locator("iframe").nth(1).locator("g.node[data-node='h@5']").wait_for(timeout=30_000)
+        # the download buttons come after the diagram in the same rerun: wait for the rerun to end, or a loaded
+        # machine clicks the previous τ's button
+        page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
         with page.expect_download() as info:
             page.get_by_role("button", name="SVG").nth(1).click()
         path = tmp_path / "unfolded.svg"

@@ -16,7 +16,7 @@ from .annotate import annotate
 from .describe import describe
 
 WEB = Path(__file__).parent / "web"
-SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "diagram.js", "player.js", "backward.js")
+SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "diagram.js", "player.js", "backward.js")
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
 

@@ -28,17 +28,32 @@ class Plot(Figure):
         return buffer.getvalue()
 
 
-def to_svg(fig: Figure) -> str:
-    """The figure as SVG text, cropped to what is drawn."""
+def to_svg(fig: Figure, dark: bool = False) -> str:
+    """The figure as SVG text, cropped to what is drawn; for a dark page (light ink, no background) if dark."""
     buffer = io.StringIO()
+    if dark:
+        from .plottheme import on_dark
+        on_dark(fig)
     with matplotlib.rc_context({"text.parse_math": False}):   # ticks made while drawing: text too
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        fig.savefig(buffer, format="svg", bbox_inches="tight", transparent=dark)
     return buffer.getvalue()
 
 
 def _axes(width: float, height: float):
     fig = Plot(figsize=(width, height))
     return fig, fig.subplots()
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _powers_of_ten(ax) -> None:
+    """A log y axis labelled 10⁻³ … in plain text: these figures never parse mathtext (users' words are text), so
+    matplotlib's own $10^{-3}$ labels would show raw."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "10" + str(round(np.log10(v))).translate(_SUPERSCRIPT)
+                                               if v > 0 else ""))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _as_text(make):
@@ -92,9 +107,31 @@ def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)
         norms = np.asarray(norms, dtype=float)
         shown = np.where(norms > 0, norms, np.nan)   # log(0) = -inf would stretch the axis to 1e-300
         ax.semilogy(range(1, len(norms) + 1), shown, marker=".", label=label)
+    _powers_of_ten(ax)
     ax.set_xlabel("step t")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
+    return fig
+
+
+@_as_text
+def gradient_panels(as_run: dict[str, np.ndarray], linear: dict[str, np.ndarray] | None, ylabel: str) -> Figure:
+    """‖∂L/∂h(t)‖ as the network runs and, beside it when given, in the linear regime (W's powers alone)."""
+    if linear is None:
+        return gradient_norms(as_run, ylabel=ylabel)
+    fig = Plot(figsize=(10, 3.2))
+    panels = fig.subplots(1, 2)
+    for ax, curves, title in ((panels[0], as_run, "as run: tanh saturates and holds ρ > 1 back"),
+                              (panels[1], linear, "linear regime (tanh′ = 1): W's powers alone")):
+        for label, norms in curves.items():
+            norms = np.asarray(norms, dtype=float)
+            ax.semilogy(range(1, len(norms) + 1), np.where(norms > 0, norms, np.nan), marker=".", label=label)
+        _powers_of_ten(ax)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("step t")
+        ax.legend(fontsize=8)
+    panels[0].set_ylabel(ylabel)
+    fig.tight_layout()
     return fig
 
 

@@ -58,6 +58,24 @@ CONTROLS = {
 }
 
 
+_NUMBER = r"-?[0-9]{1,7}(?:\.[0-9]{1,3})?"
+# Set by the diagrams themselves in the browser (viz/web/share.js): no widget, so the server only keeps them
+# in the link it rewrites on the first run, checked like every other parameter.
+VIEW_KEYS = {
+    **{f"zoom_{name}": re.compile(f"{_NUMBER},{_NUMBER},{_NUMBER}").fullmatch for name in ("circuit", "unfolded", "run")},
+    "frame": re.compile(r"[0-9]{1,5}").fullmatch,
+}
+
+
+def view_from_query(query: dict[str, str]) -> dict[str, str]:
+    """The link's zoom and frame keys that are well formed (the browser checks their bounds).
+
+    >>> view_from_query({"zoom_unfolded": "2.5,120.4,-30", "frame": "3", "zoom_run": "1,2", "arch": "lstm"})
+    {'zoom_unfolded': '2.5,120.4,-30', 'frame': '3'}
+    """
+    return {k: v for k, v in query.items() if k in VIEW_KEYS and VIEW_KEYS[k](v)}
+
+
 def state_from_query(query: dict[str, str]) -> dict:
     """Widget values from a URL's query, and the recurrence if any; anything invalid is left out.
 
@@ -82,7 +100,7 @@ def ignored(query: dict[str, str], state: dict) -> list[str]:
     >>> ignored({"steps": "①", "arch": "lstm", "utm": "x"}, {"arch": "lstm"})
     ['steps']
     """
-    return [k for k in (*CONTROLS, "recurrence") if k in query and k not in state]
+    return [k for k in (*CONTROLS, "recurrence", *VIEW_KEYS) if k in query and k not in state]
 
 
 def query_from_state(state: dict, source: str) -> dict[str, str]:

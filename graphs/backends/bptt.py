@@ -14,6 +14,13 @@ def gradient_norms(graph: Graph, inputs: dict, params: dict, *, loss: str, state
 
     L is the loss summed over all steps, or only the loss at step `at_step` (1-based) when given.
     """
+    return np.array([float(np.linalg.norm(g)) for g in state_gradients(graph, inputs, params, loss=loss, state=state,
+                                                                        hidden=hidden, mode=mode, at_step=at_step)])
+
+
+def state_gradients(graph: Graph, inputs: dict, params: dict, *, loss: str, state: str,
+                    hidden: int = 8, mode: str = "train", at_step: int | None = None) -> list[np.ndarray]:
+    """∂L/∂h(t) for t = 1..τ, each (batch, units); zeros where L does not depend on h(t)."""
     torch = need_torch()
     traces: dict = {}
     result = run(graph, inputs, backend="torch", params={k: torch.tensor(np.asarray(v), requires_grad=True) for k, v in params.items()},
@@ -27,7 +34,7 @@ def gradient_norms(graph: Graph, inputs: dict, params: dict, *, loss: str, state
         raise ParseError(f"there is no loss at step {at_step}: the run has {losses.shape[0]} steps")
     total = (losses if at_step is None else losses[at_step - 1]).sum()
     grads = torch.autograd.grad(total, traces[state], allow_unused=True)
-    return np.array([0.0 if g is None else float(g.norm()) for g in grads])
+    return [np.zeros(tuple(h.shape)) if g is None else g.detach().numpy() for g, h in zip(grads, traces[state])]
 
 
 def with_spectral_radius(matrix: np.ndarray, radius: float) -> np.ndarray:
@@ -69,4 +76,25 @@ def spectral_sweep(graph: Graph, inputs: dict, params: dict, *, loss: str, state
     if not any(np.any(c > 0) for c in curves.values()):
         raise ParseError(f"no gradient reaches {state}(t): {loss} is constant for these targets "
                          "(a loss computed once has only the last step's target, and the last step has no next token)")
+    return curves
+
+
+def linear_sweep(graph: Graph, inputs: dict, params: dict, *, loss: str, state: str, hidden: int, at_step: int,
+                 radii: tuple[float, ...] = (0.5, 1.0, 2.0)) -> dict[str, np.ndarray] | None:
+    """‖∂L(at_step)/∂h(t)‖ in the linear regime (tanh′ = 1, the chapter's h(t) = Wᵀ h(t-1) of §10.7): the loss
+    gradient at h(at_step) carried back through W's powers alone, W rescaled to each spectral radius.
+
+    None when the state has not exactly one square recurrent matrix (a gated cell has no single W to power).
+    """
+    matrices = recurrent_matrices(graph, state, params)
+    if len(matrices) != 1:
+        return None
+    start = state_gradients(graph, inputs, params, loss=loss, state=state, hidden=hidden, at_step=at_step)[at_step - 1]
+    curves = {}
+    for radius in radii:
+        matrix, g, norms = with_spectral_radius(params[matrices[0]], radius), np.atleast_2d(start), []
+        for _ in range(at_step):
+            norms.append(float(np.linalg.norm(g)))
+            g = g @ matrix   # h(t) = h(t-1) Wᵀ row-wise, so ∂L/∂h(t-1) = ∂L/∂h(t) W
+        curves[f"ρ({matrices[0]}) = {radius:g}"] = np.array(norms[::-1])
     return curves

@@ -78,6 +78,7 @@
     // fitted once every bar is in place, so the drawing gets the room that is left
     view.zoom = svgPanZoom(svg, { zoomScaleSensitivity: 0.3, minZoom: 0.3, maxZoom: 40, fit: true, center: true,
                                   dblClickZoomEnabled: true, mouseWheelZoomEnabled: true, controlIconsEnabled: false });
+    keepZoomInLink(view, "zoom_" + root.dataset.name);
     window.addEventListener("resize", refit);
     document.addEventListener("fullscreenchange", function () { setTimeout(refit, 50); });
 
@@ -150,6 +151,32 @@
     followTheme();
     window.unfoldView = view;   // for tests and the console
     return view;
+  }
+
+  // The zoom and the drawing's point at the centre of the view, restored from the link and written back to it
+  // (share.js) a moment after each zoom or pan; "fit" takes the key out of the link.
+  function keepZoomInLink(view, key) {
+    var share = window.UnfoldShare, zoom = view.zoom;
+    if (!share) return;
+    function centre() {
+      var sizes = zoom.getSizes(), pan = zoom.getPan();
+      return { x: (sizes.width / 2 - pan.x) / sizes.realZoom, y: (sizes.height / 2 - pan.y) / sizes.realZoom };
+    }
+    var fitted = centre(), timer = null, saved = share.readZoom(share.get(key));
+    if (saved) {
+      zoom.zoom(saved.zoom);
+      var sizes = zoom.getSizes();
+      zoom.pan({ x: sizes.width / 2 - saved.x * sizes.realZoom, y: sizes.height / 2 - saved.y * sizes.realZoom });
+    }
+    function save() {
+      var c = centre(), z = zoom.getZoom();
+      var atFit = Math.abs(z - 1) < 1e-3 && Math.abs(c.x - fitted.x) < 1 && Math.abs(c.y - fitted.y) < 1;
+      share.set(key, atFit ? null : [+z.toFixed(3), +c.x.toFixed(1), +c.y.toFixed(1)].join(","));
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(save, 250); }
+    zoom.setOnZoom(later);
+    zoom.setOnPan(later);
+    view.saveZoom = save;   // for tests
   }
 
   // Dark when the Streamlit page around us is dark: its background decides.

@@ -129,6 +129,7 @@
       scrub.value = String(done);
       var token = done >= 1 ? data.tokens[done - 1] : undefined;
       status.textContent = "step " + done + " of " + last + (token !== undefined ? ": “" + token + "”" : "");
+      if (!playing && window.UnfoldShare) window.UnfoldShare.set("frame", done === last ? null : done);
     }
     function frame(now) {
       if (!playing) return;
@@ -149,7 +150,9 @@
       play.textContent = "▶ play"; play.title = "play"; play.setAttribute("aria-label", "play");
       show(Math.floor(position));
     }
-    show(last);
+    // the frame from the link (share.js), else every step computed
+    var linked = window.UnfoldShare ? window.UnfoldShare.get("frame") : undefined;
+    show(/^[0-9]{1,5}$/.test(linked || "") && +linked <= last ? +linked : last);
     view.player = { show: show, play: run, pause: pause, stats: stats, isPlaying: function () { return playing; } };
   }
 
