@@ -99,6 +99,9 @@ def _blas():
     return ThreadpoolController()
 
 
+fused_cell = None   # NumPy has no fused recurrent kernel: every loop runs step by step
+
+
 def stack(parts):
     return np.stack(parts)
 
