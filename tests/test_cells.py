@@ -1,4 +1,5 @@
-"""A loop that is exactly an RNN, GRU or LSTM cell runs in torch's fused kernel, with every value unchanged.
+"""A loop that is exactly an RNN, GRU or LSTM cell runs in a fused kernel (torch's own, or ours in NumPy),
+with every value unchanged.
 
 The cell is recognised by its structure, however it is written; anything else runs op by op.
 """
@@ -7,7 +8,7 @@ import pytest
 import torch
 
 from graphs import parse
-from graphs.backends import PASSES, run, torch_ops
+from graphs.backends import PASSES, numpy_ops, run, torch_ops
 from graphs.backends.weights import convert
 from graphs.catalog import CATALOG
 
@@ -75,12 +76,9 @@ def _inputs(graph, steps=6, batch=3):
 def kernels(monkeypatch):
     """The kinds of fused kernel each run called."""
     called = []
-
-    def counting(kind, *args):
-        called.append(kind)
-        return original(kind, *args)
-    original = torch_ops.fused_cell
-    monkeypatch.setattr(torch_ops, "fused_cell", counting)
+    for module in (numpy_ops, torch_ops):
+        monkeypatch.setattr(module, "fused_cell", lambda kind, *args, original=module.fused_cell: (
+            called.append(kind), original(kind, *args))[1])
     return called
 
 
@@ -89,12 +87,16 @@ def _compare(text, params, kernels):
     inputs = _inputs(graph)
     for mode in ("test", "train"):
         written = run(graph, inputs, backend="numpy", params=params, mode=mode, steps=6, hidden=5, passes=()).arrays()
-        kernels.clear()
-        fused = run(graph, inputs, backend="torch", params=params, mode=mode, steps=6, hidden=5).arrays()
-        assert fused.keys() == written.keys()
-        for key in written:
-            np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
-    return list(kernels)
+        called = {}
+        for backend in ("numpy", "torch"):
+            kernels.clear()
+            fused = run(graph, inputs, backend=backend, params=params, mode=mode, steps=6, hidden=5).arrays()
+            called[backend] = list(kernels)
+            assert fused.keys() == written.keys()
+            for key in written:
+                np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=f"{backend} {key}")
+        assert called["numpy"] == called["torch"]
+    return called["torch"]
 
 
 @pytest.mark.parametrize("name", sorted(FUSED))

@@ -93,11 +93,12 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
         operands = [_ev(v, params, ops, mode, lambda r: _shifted(r, values, init, once, steps, batch, ops, sizes))
                     for v in cell.operands]
         starts = tuple(_start(n, init, batch, ops, sizes) for n in (cell.state, cell.memory) if n)
-        state = run_cell(cell, operands, params, starts, ops, steps, batch)
-        if state is None:
+        made = run_cell(cell, operands, params, starts, ops, steps, batch)
+        if made is None:
             return False
-        values[cell.state] = state
-        rest = [name for name in block if name != cell.state]
+        for name, value in made.items():
+            values[name] = value
+        rest = [name for name in block if name not in made]
         if rest:   # gates and c from the state's values, when first read: nn.LSTM returns h alone
             values.defer(rest, lambda: evaluate_block(rest))
         return True

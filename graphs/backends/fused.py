@@ -1,8 +1,8 @@
 """Run a recognised cell (graphs/backends/cells.py) with the backend's fused kernel, as nn.LSTM runs.
 
-The kernel returns the state at every step. The loop's other members (gates, an LSTM's c) are kept as a
-recipe and computed when first read, from that state, by the ordinary evaluator: the same split
-nn.LSTM makes, which returns h and not its gates.
+The kernel returns the state at every step (NumPy's also an LSTM's c). The loop's other members (gates,
+torch's c) are kept as a recipe and computed when first read, from that state, by the ordinary evaluator:
+the same split nn.LSTM makes, which returns h and not its gates.
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from .cells import Cell
 
 
 def run_cell(cell: Cell, operands: list, params: dict, starts: tuple, ops, steps: int, batch: int):
-    """The state's values (T, batch, units) from the kernel; None if the operands are not sequences."""
-    if any(tuple(v.shape[:2]) != (steps, batch) or v.dim() != 3 for v in operands):
+    """{the state: its values (T, batch, units), and an LSTM's c if the kernel keeps it}; None if the operands
+    are not sequences."""
+    if any(tuple(v.shape[:2]) != (steps, batch) or len(v.shape) != 3 for v in operands):
         return None
     units = starts[0].shape[-1]
     xs = ops.OPS["concat"](*operands) if operands else ops.zeros(steps, batch, 1)   # an autonomous cell
@@ -31,7 +32,8 @@ def run_cell(cell: Cell, operands: list, params: dict, starts: tuple, ops, steps
     w_hh = ops.cat_time([params[g.past] for g in cell.gates])
     b_ih = ops.cat_time([total(g.biases) for g in cell.gates])
     b_hh = ops.cat_time([total(g.past_biases) for g in cell.gates])
-    return ops.fused_cell(cell.kind, xs, starts, [w_ih, w_hh, b_ih, b_hh], cell.shift > 0)
+    state, memory = ops.fused_cell(cell.kind, xs, starts, [w_ih, w_hh, b_ih, b_hh], cell.shift > 0)
+    return {cell.state: state} if memory is None else {cell.state: state, cell.memory: memory}
 
 
 class Values(MutableMapping):

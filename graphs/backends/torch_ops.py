@@ -62,7 +62,8 @@ def time_loop():
 
 
 def fused_cell(kind: str, xs, starts: tuple, weights: list, reverse: bool):
-    """The state at every step from torch's own RNN kernel (lstm, gru, rnn_tanh, rnn_relu), as nn.LSTM runs it.
+    """(The state at every step, None) from torch's own RNN kernel (lstm, gru, rnn_tanh, rnn_relu), as nn.LSTM
+    runs it; torch's kernel keeps an LSTM's c of the last step only.
 
     starts: the initial state (and an LSTM's initial c), each (batch, units); reverse runs from the last step.
     """
@@ -71,7 +72,7 @@ def fused_cell(kind: str, xs, starts: tuple, weights: list, reverse: bool):
     hx = tuple(s.unsqueeze(0) for s in starts)   # (layers, batch, units)
     kernel = getattr(torch._VF, kind)
     out = kernel(xs, hx if kind == "lstm" else hx[0], weights, True, 1, 0.0, False, False, False)[0]
-    return out.flip(0) if reverse else out
+    return out.flip(0) if reverse else out, None
 
 
 def stack(parts):
