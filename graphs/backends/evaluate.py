@@ -100,11 +100,16 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
             values[name] = value
         rest = [name for name in block if name not in made]
         if rest:   # gates and c from the state's values, when first read: nn.LSTM returns h alone
-            values.defer(rest, lambda: evaluate_block(rest))
+            values.defer(rest, lambda: evaluate_blocks(rest))
         return True
 
-    for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
-        evaluate_block(block)
+    def evaluate_blocks(names: list[str]) -> None:
+        """The names' loops, each alone: with the state known, gates leave the loop and only c still loops."""
+        within = [(e.src, e.dst) for e in flows if e.src in names and e.dst in names]
+        for block in scc.components(names, within):
+            evaluate_block(block)
+
+    evaluate_blocks(defined)
     return values.only(defined)   # hoisted parts stay behind
 
 

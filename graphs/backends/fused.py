@@ -42,6 +42,7 @@ class Values(MutableMapping):
     def __init__(self, data: dict):
         self._data = dict(data)
         self._later: dict = {}
+        self._names: list[str] | None = None   # a view's names (only)
 
     def defer(self, names: list[str], compute) -> None:
         """compute() stores the values of `names` (and may read any other value)."""
@@ -67,8 +68,7 @@ class Values(MutableMapping):
         raise TypeError("values are not removed")
 
     def _keys(self):
-        names = getattr(self, "_names", None)
-        return names if names is not None else list(dict.fromkeys([*self._data, *self._later]))
+        return self._names if self._names is not None else list(dict.fromkeys([*self._data, *self._later]))
 
     def __iter__(self):
         return iter(self._keys())
