@@ -20,7 +20,9 @@ def run(kind: str, xs, starts: tuple, weights: list, time_loop):
 def _inputs(xs, w_ih, bias):
     """Every step's input part of every gate at once: (T, batch, rows)."""
     steps, batch, width = xs.shape
-    return (xs.reshape(-1, width) @ w_ih.T + bias).reshape(steps, batch, -1)
+    out = xs.reshape(-1, width) @ w_ih.T
+    out += bias   # in place: at batch 64 this array is tens of MB, and a second one costs as much as the product
+    return out.reshape(steps, batch, -1)
 
 
 def _halved(matrix, rows: int):
