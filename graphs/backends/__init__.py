@@ -54,7 +54,8 @@ def ops_for(backend: str, dtype: str = "float64") -> SimpleNamespace:
     module = importlib.import_module(BACKENDS[backend], __name__)
     return SimpleNamespace(OPS=module.OPS, INPLACE=module.INPLACE, stack=module.stack, broadcast=module.broadcast,
                            cat_time=module.cat_time, transpose=module.transpose, matmul_t=module.matmul_t,
-                           matmul_add=module.matmul_add, time_loop=module.time_loop, asarray=lambda data: module.asarray(data, dtype),
+                           matmul_add=module.matmul_add, time_loop=module.time_loop,
+                           fused_cell=module.fused_cell, asarray=lambda data: module.asarray(data, dtype),
                            zeros=lambda *shape: module.zeros(shape, dtype))
 
 

@@ -12,6 +12,8 @@ from .. import scc
 from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs, walk
 from ..ir import Graph
 from ..tree import balanced
+from .cells import match
+from .fused import Values, run_cell
 from .plan import COLS, PASSES, plan_loop
 
 FLOW_KINDS = ("", "final", "train", "test")
@@ -31,33 +33,35 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
     expr_of = {n: graph.node(n).expr for n in defined}
     once = {n.id for n in graph.kinds("once")}
     length_of = {n.id: (lengths or {}).get(n.axis, steps) for n in graph.nodes}
-    values: dict = dict(inputs)
+    values = Values(inputs)
     params = dict(params)   # the plans' derived parameters join a copy, never the caller's dict
     finals: dict = {}
     init = {n.name: _initial(n, params, inputs, batch, ops, sizes[n.name]) for n in graph.kinds("init")}
     for name, start in (initial or {}).items():   # h(0) given by the user, the same for every sample
         init[name] = start + ops.zeros(batch, sizes[name])
     flows = [e for e in graph.edges if e.kind in FLOW_KINDS and e.src in expr_of and e.dst in expr_of]
-    for block in scc.components(defined, [(e.src, e.dst) for e in flows]):
+    def evaluate_block(block: list[str]) -> None:
         members = set(block)
         length = length_of[block[0]]   # a block runs over one axis: the checker refused an equation mixing two
         inner = [e for e in flows if e.src in members and e.dst in members]
         order = _order({name: expr_of[name] for name in block})
         if graph.tree and any(r.index in (LEFT, RIGHT) for n in block for r in refs(expr_of[n])):
             _tree(graph, block[0], params, values, finals, ops, mode, tree)
-            continue
+            return
         if members & once:
             for name in order:
                 values[name] = _ev(expr_of[name], params, ops, mode,
                                    lambda r: finals.get(r.name, values[r.name][-1]) if r.index == FINAL
                                    else values[r.name])
-            continue
+            return
         delays = {e.delay for e in inner if e.delay}
         if not delays:
             for name in order:
                 values[name] = _ev(expr_of[name], params, ops, mode,
                                    lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
-            continue
+            return
+        if ops.fused_cell and traces is None and "fuse" in passes and _fuse(block, length):
+            return
         plan, derived = plan_loop({name: expr_of[name] for name in block}, members | once, sizes,
                                   {k: tuple(v.shape) for k, v in params.items()}, f"__loop{len(values)}", passes)
         params.update(_derive(derived, params, ops))
@@ -81,7 +85,35 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
             values[name] = ops.stack(trace[name])
         if traces is not None:
             traces.update((name, trace[name]) for name in block)
-    return {name: values[name] for name in defined}   # hoisted parts stay behind
+
+    def _fuse(block: list[str], length: int) -> bool:
+        """The loop run by the backend's fused kernel, if it is exactly such a cell; its other members deferred."""
+        cell, derived = match({name: expr_of[name] for name in block}, set(block) | once, sizes,
+                              {k: tuple(v.shape) for k, v in params.items()})
+        if cell is None:
+            return False
+        params.update(_derive(derived, params, ops))
+        operands = [_ev(v, params, ops, mode, lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
+                    for v in cell.operands]
+        starts = tuple(_start(n, init, batch, ops, sizes) for n in (cell.state, cell.memory) if n)
+        made = run_cell(cell, operands, params, starts, ops, length, batch)
+        if made is None:
+            return False
+        for name, value in made.items():
+            values[name] = value
+        rest = [name for name in block if name not in made]
+        if rest:   # gates and c from the state's values, when first read: nn.LSTM returns h alone
+            values.defer(rest, lambda: evaluate_blocks(rest))
+        return True
+
+    def evaluate_blocks(names: list[str]) -> None:
+        """The names' loops, each alone: with the state known, gates leave the loop and only c still loops."""
+        within = [(e.src, e.dst) for e in flows if e.src in names and e.dst in names]
+        for block in scc.components(names, within):
+            evaluate_block(block)
+
+    evaluate_blocks(defined)
+    return values.only(defined)   # hoisted parts stay behind
 
 
 class _Latest:

@@ -99,6 +99,17 @@ def _blas():
     return ThreadpoolController()
 
 
+def fused_cell(kind: str, xs, starts: tuple, weights: list, reverse: bool):
+    """(the state at every step, an LSTM's c or None) from our NumPy kernels (numpy_cells.py)."""
+    from . import numpy_cells
+    if reverse:
+        xs = xs[::-1]
+    state, memory = numpy_cells.run(kind, xs, starts, weights, time_loop)
+    if reverse:
+        return state[::-1], None if memory is None else memory[::-1]
+    return state, memory
+
+
 def stack(parts):
     return np.stack(parts)
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from ..expr import Call, Expr, Num, Param, Ref, refs
 
 COLS = "cols"   # evaluator-only: Call(COLS, (value, Num(lo), Num(hi))) is value[..., lo:hi]
-PASSES = ("split_concat", "stack")   # stack includes sharing the loop's products and the gates' activations
+PASSES = ("split_concat", "stack", "fuse")   # stack includes sharing the loop's products and the gates' activations;
+# fuse: a loop that is exactly an RNN, GRU or LSTM cell runs in the backend's fused kernel (cells.py, fused.py)
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "exp")   # element-wise, so applying one to a block of gates is exact
 
 

@@ -61,6 +61,20 @@ def time_loop():
     return contextlib.nullcontext()
 
 
+def fused_cell(kind: str, xs, starts: tuple, weights: list, reverse: bool):
+    """(The state at every step, None) from torch's own RNN kernel (lstm, gru, rnn_tanh, rnn_relu), as nn.LSTM
+    runs it; torch's kernel keeps an LSTM's c of the last step only.
+
+    starts: the initial state (and an LSTM's initial c), each (batch, units); reverse runs from the last step.
+    """
+    if reverse:
+        xs = xs.flip(0)
+    hx = tuple(s.unsqueeze(0) for s in starts)   # (layers, batch, units)
+    kernel = getattr(torch._VF, kind)
+    out = kernel(xs, hx if kind == "lstm" else hx[0], weights, True, 1, 0.0, False, False, False)[0]
+    return out.flip(0) if reverse else out, None
+
+
 def stack(parts):
     return torch.stack(parts)
 
