@@ -160,7 +160,7 @@ def test_explain_order_matters_shows_both_models(graphviz_dot):
     assert len(bag) == 2 and bag[0].value == bag[1].value   # the same words: the same score
     assert "Step by step" in [h.value for h in at.subheader]
     assert [t.value for t in at.text if "part" in t.value] == [
-        "The hidden states part at step 3; the verdicts part for good at step 8."]
+        "The hidden states part at step 3; the verdicts part for good at step 3."]
     at.text_input(key="first").set_value("").run()
     assert not at.exception and any("at least one word" in e.value for e in at.error)
 
