@@ -23,6 +23,16 @@ def fill(value: float, scale: float = 1.0) -> str:
     return "#" + "".join(f"{round(w + (e - w) * abs(t)):02x}" for w, e in zip(WHITE, end))
 
 
+def scale_for(values) -> float:
+    """The legend's end: 1 for a unit in ±1 (tanh, gates), else the largest |value| shown (an LSTM's cell state).
+
+    >>> scale_for([0.2, -0.9]), scale_for([3.2, -1.0])
+    (1.0, 3.2)
+    """
+    biggest = max((abs(float(v)) for v in values), default=0.0)
+    return 1.0 if biggest <= 1.0 else round(biggest, 1)
+
+
 def legend_html(title: str, scale: float = 1.0) -> str:
     """A row of five swatches from -scale to +scale, with a title."""
     cells = "".join(f'<span style="background:{fill(k * scale / 2, scale)};padding:1px 8px;'
