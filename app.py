@@ -473,7 +473,7 @@ def character_rnn() -> None:
     from graphs.explainers.pycorpus import VALID_MODULES, held_out_spans
     from graphs.explainers.units import BAR, find_units
     from viz.plots import loss_curves, to_svg
-    from viz.textcolor import coloured_html, scale_for
+    from viz.textcolor import coloured_html, range_for
     user_model = st.session_state.get("user_chars")
     model = user_model or models()["chars"]
     train_on_upload()
@@ -510,7 +510,8 @@ def character_rnn() -> None:
         st.error("type some text to colour")
         return
     values = model.states(text)[state][:, unit]
-    st.html(coloured_html(text, values, scale_for(values), title=f"{state}[{unit}] after each character"))
+    centre, scale = range_for(values)
+    st.html(coloured_html(text, values, scale, f"{state}[{unit}] after each character", centre))
 
 
 def train_on_upload() -> None:
