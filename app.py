@@ -562,14 +562,14 @@ def character_rnn() -> None:
     from graphs.explainers.pycorpus import VALID_MODULES, held_out_spans
     from graphs.explainers.units import BAR, find_units
     from viz.plots import loss_curves, to_svg
-    from viz.textcolor import coloured_html
+    from viz.textcolor import coloured_html, range_for
     user_model = st.session_state.get("user_chars")
     model = user_model or models()["chars"]
     train_on_upload()
     baseline = model.facts.get("baseline_3gram")
     corpus = ("your text; validation on its last 10%" if user_model else
               f"standard-library modules; validation on modules it never read ({', '.join(VALID_MODULES)})")
-    st.markdown(f"A character-level GRU ({model.hidden_size} units), written in the recurrence language, trained on "
+    st.markdown(f"A character-level {model.cell.upper()} ({model.hidden_size} units), written in the recurrence language, trained on "
                 f"{corpus}. It reads one character at a time and predicts the next: validation loss "
                 f"**{model.history['validation'][-1]:.2f} nats/char**"
                 + (f", against {baseline:.2f} for a character 3-gram." if baseline else "."))
@@ -590,15 +590,17 @@ def character_rnn() -> None:
                         format_func=lambda n: f"{n}: {found[n][0]}[{found[n][1]}]" if n in found else n)
     if choice in found:
         state, unit = found[choice][:2]
-    else:
-        state, unit = "h", int(right.number_input("Unit of h", 0, model.hidden_size - 1, 0, key="unit"))
+    else:   # any unit of any state: h, and an LSTM's cell state s
+        state = right.radio("State", list(model.zeros()), horizontal=True, key="unit_state")
+        unit = int(right.number_input(f"Unit of {state}", 0, model.hidden_size - 1, 0, key="unit"))
     source, start, stop = held_out_spans(1_500)[0]
     text = st.text_area("Text to colour", source[start:stop], height=120, max_chars=5_000, key="colour_text")
     if not text:
         st.error("type some text to colour")
         return
-    st.html(coloured_html(text, model.states(text)[state][:, unit],
-                          title=f"{state}[{unit}] after each character"))
+    values = model.states(text)[state][:, unit]
+    centre, scale = range_for(values)
+    st.html(coloured_html(text, values, scale, f"{state}[{unit}] after each character", centre))
 
 
 def train_on_upload() -> None:

@@ -160,7 +160,7 @@ def test_explain_order_matters_shows_both_models(graphviz_dot):
     assert len(bag) == 2 and bag[0].value == bag[1].value   # the same words: the same score
     assert "Step by step" in [h.value for h in at.subheader]
     assert [t.value for t in at.text if "part" in t.value] == [
-        "The hidden states part at step 3; the verdicts part for good at step 8."]
+        "The hidden states part at step 3; the verdicts part for good at step 3."]
     at.text_input(key="first").set_value("").run()
     assert not at.exception and any("at least one word" in e.value for e in at.error)
 
@@ -185,6 +185,10 @@ def test_explain_year_and_character_pages(graphviz_dot):
     at.radio(key="unit_choice").set_value("any unit").run()
     at.number_input(key="unit").set_value(5).run()
     assert not at.exception and any("h[5] after each character" in h.proto.body for h in at.get("html"))
+    states = at.radio(key="unit_state").options          # any unit of any state: h, and an LSTM's cell state s
+    assert states[0] == "h"
+    at.radio(key="unit_state").set_value(states[-1]).run()
+    assert not at.exception and any(f"{states[-1]}[5] after each character" in h.proto.body for h in at.get("html"))
     at.text_area(key="colour_text").set_value("").run()
     assert any("type some text" in e.value for e in at.error)
 

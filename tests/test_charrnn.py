@@ -8,7 +8,7 @@ from graphs.backends import run
 from graphs.explainers import pycorpus
 from graphs.explainers.charrnn import WEIGHTS, load, mean_loss, streams, train
 from graphs.explainers.ngram import ngram_loss
-from graphs.explainers.units import BAR, correlations, find_units, labels
+from graphs.explainers.units import BAR, correlations, find_units, kept, labels
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +24,15 @@ def test_shipped_weights_are_small_and_state_what_they_were_trained_on(model):
 
 def test_shipped_model_reaches_the_target_on_held_out_modules(model):
     _, valid_text = pycorpus.corpus()   # rebuilt here, from this machine's standard library
-    loss = mean_loss(model.graph(), model.params, streams(model.encode(valid_text), 16))
+    loss = mean_loss(model.graph(), model.params, streams(model.encode(valid_text), 16), model.cell)
     assert loss <= 1.5
     assert loss < ngram_loss(pycorpus.corpus()[0], valid_text, pycorpus.ALPHABET) - 0.3
 
 
-def test_a_unit_follows_bracket_depth_on_both_excerpts(model):
+def test_units_follow_strings_and_bracket_depth_on_both_excerpts(model):
     found = find_units(model)
-    assert found["bracket depth"].weakest >= BAR
-    assert set(found) == {"inside a string", "bracket depth", "indentation"}   # no string unit clears it: README
+    assert set(found) == {"inside a string", "bracket depth", "indentation"}
+    assert found["inside a string"].weakest >= BAR and found["bracket depth"].weakest >= BAR
 
 
 def test_found_units_clear_the_bar_on_an_excerpt_not_used_to_find_them(model):
@@ -42,8 +42,15 @@ def test_found_units_clear_the_bar_on_an_excerpt_not_used_to_find_them(model):
     source = pycorpus.module_source(name)
     text, truth = source[:8_000], {k: v[:8_000] for k, v in labels(source).items()}
     states = model.states(text)
-    r = {feature: correlations(states[f.state], truth[feature])[f.unit] for feature, f in found.items()}
-    assert abs(r["bracket depth"]) >= BAR
+    r = {feature: correlations(states[f.state], truth[feature], kept(truth, feature))[f.unit]
+         for feature, f in found.items()}
+    assert abs(r["bracket depth"]) >= BAR and abs(r["inside a string"]) >= BAR
+
+
+def test_comments_are_left_out_of_the_string_feature_only():
+    truth = labels("x = 1  # a 'b'\ns = 'c'")
+    assert _marks(truth["inside a comment"]) == "0000000111111100000000"
+    assert kept(truth, "inside a string").sum() == 15 and kept(truth, "bracket depth") is None
 
 
 def test_long_texts_run_in_pieces_with_the_state_carried_over(model):

@@ -23,15 +23,31 @@ def fill(value: float, scale: float = 1.0) -> str:
     return "#" + "".join(f"{round(w + (e - w) * abs(t)):02x}" for w, e in zip(WHITE, end))
 
 
-def legend_html(title: str, scale: float = 1.0) -> str:
-    """A row of five swatches from -scale to +scale, with a title."""
+def range_for(values) -> tuple[float, float]:
+    """(centre, scale) of the colours: (0, 1) for a unit in ±1 (tanh, gates); else an LSTM's cell state, which
+    runs past ±1 and often sits far from 0: centred on the median of the values shown, out to the 95th
+    percentile of the distances from it (the few values beyond, such as a fresh state's first steps, saturate).
+
+    >>> range_for([0.2, -0.9]), range_for([3.0, 9.0, 15.0])
+    ((0.0, 1.0), (9.0, 6.0))
+    """
+    values = sorted(float(v) for v in values)
+    if not values or max(abs(values[0]), abs(values[-1])) <= 1.0:
+        return 0.0, 1.0
+    centre = values[len(values) // 2]
+    distances = sorted(abs(v - centre) for v in values)
+    return round(centre, 1), max(round(distances[min(len(values) - 1, int(0.95 * len(values)))], 1), 0.1)
+
+
+def legend_html(title: str, scale: float = 1.0, centre: float = 0.0) -> str:
+    """A row of five swatches from centre - scale to centre + scale, with a title."""
     cells = "".join(f'<span style="background:{fill(k * scale / 2, scale)};padding:1px 8px;'
-                    f'border:1px solid #d4d4d4">{k * scale / 2:+.1f}</span>' for k in (-2, -1, 0, 1, 2))
+                    f'border:1px solid #d4d4d4">{centre + k * scale / 2:+.1f}</span>' for k in (-2, -1, 0, 1, 2))
     return (f'<div style="font-size:13px;margin:4px 0">{html.escape(title)}: '
             f'<span style="font-family:monospace">{cells}</span></div>')
 
 
-def coloured_html(text: str, values, scale: float = 1.0, title: str = "") -> str:
+def coloured_html(text: str, values, scale: float = 1.0, title: str = "", centre: float = 0.0) -> str:
     """A legend (if titled) and a <pre> block: one <span> per character, its value in the tooltip.
 
     >>> coloured_html("ab", [1.0, -1.0])
@@ -40,6 +56,6 @@ def coloured_html(text: str, values, scale: float = 1.0, title: str = "") -> str
     spans = []
     for ch, value in zip(text, (float(v) for v in values)):
         shown = html.escape(ch) if ch != "\n" else "↵\n"
-        spans.append(f'<span style="background:{fill(value, scale)}" title="{value:+.3f}">{shown}</span>')
+        spans.append(f'<span style="background:{fill(value - centre, scale)}" title="{value:+.3f}">{shown}</span>')
     block = '<pre style="line-height:1.45;font-size:13px;color:#000;background:#fff">' + "".join(spans) + "</pre>"
-    return (legend_html(title, scale) if title else "") + block
+    return (legend_html(title, scale, centre) if title else "") + block

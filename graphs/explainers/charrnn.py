@@ -1,4 +1,4 @@
-"""A character-level GRU, as in Karpathy's post the notes cite: read code, predict the next character.
+"""A character-level LSTM (or GRU), as in Karpathy's post the notes cite: read code, predict the next character.
 
 The shipped weights (graphs/explainers/weights/charrnn.npz) come from standard-library modules
 (pycorpus.py) and are rebuilt with:
@@ -160,8 +160,11 @@ def mean_loss(graph, params, data: np.ndarray, cell: str = "gru") -> float:
 
 
 def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
-          lr: float = 4e-3, cell: str = "gru") -> CharModel:
-    """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it."""
+          lr: float = 4e-3, cell: str = "gru", checkpoint: Path | None = None) -> CharModel:
+    """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it.
+
+    checkpoint: a file the model is saved to after every epoch, so a long run can be read while it goes on.
+    """
     import torch
     torch.manual_seed(seed)
     if text is None:
@@ -178,8 +181,10 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
     graph = parse(model_text(len(alphabet), hidden, cell))
     data = streams(model.encode(train_text), max(1, min(STREAMS, len(train_text) // (4 * CHUNK))))
     valid = streams(model.encode(valid_text), max(1, min(16, len(valid_text) // (4 * CHUNK))))
-    params = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True)
-              for k, v in init_params(infer(graph, {"x": len(alphabet)}), seed).items()}
+    initial = init_params(infer(graph, {"x": len(alphabet)}), seed)
+    if cell == "lstm":
+        initial["bf"] = np.ones_like(initial["bf"])   # forget gate open at first: the cell state starts out remembering
+    params = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True) for k, v in initial.items()}
     optimiser = torch.optim.Adam(params.values(), lr=lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, max(1, epochs), eta_min=lr / 10)
     began, cpu_began = time.perf_counter(), time.process_time()
@@ -201,6 +206,9 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
         model.params = {k: v.detach().numpy().astype(np.float64) for k, v in params.items()}
         model.history["train"].append(float(np.mean(losses)))
         model.history["validation"].append(mean_loss(graph, model.params, valid, cell))
+        if checkpoint:
+            model.facts["seconds"] = round(time.perf_counter() - began, 1)
+            save(model, checkpoint)
         if progress and progress(epoch, model.history["train"][-1], model.history["validation"][-1]):
             break
     model.facts["seconds"] = round(time.perf_counter() - began, 1)            # wall time, on a shared machine
@@ -229,8 +237,10 @@ def load(path: Path = WEIGHTS) -> CharModel:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--cell", choices=sorted(CELLS), default="gru")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--cell", choices=sorted(CELLS), default="lstm")
+    parser.add_argument("--hidden", type=int, default=HIDDEN, help="units in the state")
+    parser.add_argument("--stop-after", type=int, help="stop after this many epochs (the schedule still spans --epochs)")
     parser.add_argument("--weights", type=Path, default=WEIGHTS, help="where to write (and read) the weights")
     args = parser.parse_args()
     import torch
@@ -241,8 +251,12 @@ def main() -> None:
         baseline = ngram_loss(train_text, valid_text, pycorpus.ALPHABET)
         print(f"corpus {pycorpus.digest(train_text + valid_text)}: {len(train_text):,} characters to train on, "
               f"{len(valid_text):,} held out; 3-gram baseline {baseline:.3f} nats/char", flush=True)
-        model = train(epochs=args.epochs, cell=args.cell, progress=lambda e, t, v: print(
-            f"epoch {e + 1}: train {t:.3f}, validation {v:.3f} nats/char (3-gram {baseline:.3f})", flush=True))
+        def progress(epoch: int, train_loss: float, validation: float) -> bool:
+            print(f"epoch {epoch + 1}: train {train_loss:.3f}, validation {validation:.3f} nats/char "
+                  f"(3-gram {baseline:.3f})", flush=True)
+            return epoch + 1 >= (args.stop_after or args.epochs)
+        model = train(epochs=args.epochs, cell=args.cell, hidden=args.hidden, checkpoint=args.weights,
+                      progress=progress)
         model.facts["baseline_3gram"] = round(baseline, 4)
         save(model, args.weights)
         print(f"trained in {model.facts['seconds'] / 60:.1f} min wall time, "
@@ -252,14 +266,18 @@ def main() -> None:
 
 def report(model: CharModel) -> None:
     """Print the shipped model's figures: losses, a sample at T = 0.6, the units found on the held-out text."""
-    from .units import find_units
+    from .units import LEFT_OUT, find_units, r_everywhere
     print(f"validation {model.history['validation'][-1]:.3f} nats/char, "
           f"3-gram baseline {model.facts.get('baseline_3gram', float('nan')):.3f}, "
           f"trained in {model.facts.get('seconds', 0) / 60:.1f} min ({model.facts.get('cpu_seconds', 0) / 60:.1f} "
           "min CPU time)")
     print(model.sample("def ", 400, temperature=0.6))
     for name, found in find_units(model).items():
-        print(f"{name}: unit {found.unit}, r = " + ", ".join(f"{r:+.2f}" for r in found.correlations))
+        line = f"{name}: unit {found.name}, r = " + ", ".join(f"{r:+.2f}" for r in found.correlations)
+        if name in LEFT_OUT:
+            line += (f" ({LEFT_OUT[name]} left out; over every character: "
+                     + ", ".join(f"{r:+.2f}" for r in r_everywhere(model, found, name)) + ")")
+        print(line)
 
 
 if __name__ == "__main__":

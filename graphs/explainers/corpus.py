@@ -3,11 +3,15 @@
 A sentence has one or two clauses that agree in polarity: "I am not sad, I'm happy." is positive,
 "I am sad, I'm not happy." negative. A clause's polarity is its adjective's, flipped by a negation
 ("not", "n't", "never", "not ... at all"). Subjects are split between training and held-out sets, so
-held-out sentences are never in the training corpus.
+held-out sentences are never in the training corpus. A third of the sentences take the wider shapes of
+phrases.py (single words, everyone/nobody, comparatives, verbs), whose objects are split the same way.
 """
 from __future__ import annotations
 
 import random
+
+from . import phrases
+from .natural import NATURAL
 
 POSITIVE = ["happy", "glad", "good", "great", "fine", "calm", "cheerful", "content", "joyful", "relaxed",
             "hopeful", "proud", "pleased", "delighted", "thrilled", "excited", "grateful", "confident"]
@@ -15,6 +19,9 @@ NEGATIVE = ["sad", "unhappy", "bad", "awful", "angry", "upset", "miserable", "te
             "lonely", "afraid", "scared", "nervous", "anxious", "tired", "bored", "disappointed"]
 INTENSIFIERS = ["very", "really", "so", "quite", "truly", "extremely"]
 TRAIN_INTENSIFIERS = ["very", "really", "truly"]
+HELD_OUT_INTENSIFIERS = ["so", "quite", "extremely"]
+WIDER = 0.35      # share of sentences in the wider shapes
+SIZE = 18_000     # sentences in the shipped models' training corpus
 
 # subject, its pronoun for a second clause, and the forms of "to be": present, past, contractions
 PERSONS = {
@@ -53,7 +60,8 @@ def clause(rng: random.Random, subject: str, person: str, tense: int, adjective:
     return f"{head} not {intensifier}{adjective}"
 
 
-def sentence(rng: random.Random, subjects: list, intensifiers: list[str]) -> tuple[str, int]:
+def sentence(rng: random.Random, subjects: list, intensifiers: list[str], objects: list[str] = phrases.TRAIN_OBJECTS,
+             wider: float = WIDER) -> tuple[str, int]:
     """A random sentence of one or two agreeing clauses and its label."""
     subject, person, pronoun = rng.choice(subjects)
     tense = rng.randrange(2)
@@ -62,6 +70,10 @@ def sentence(rng: random.Random, subjects: list, intensifiers: list[str]) -> tup
     def adjective_for(negated: bool) -> str:
         wanted_positive = (label == 1) != negated
         return rng.choice(POSITIVE if wanted_positive else NEGATIVE)
+
+    if rng.random() < wider:
+        text = wider_shape(rng, label, (subject, person, pronoun), tense, intensifiers, objects)
+        return text[0].upper() + text[1:], label
 
     negated = rng.random() < 0.5
     first = clause(rng, subject, person, tense, adjective_for(negated), negated, intensifiers)
@@ -80,10 +92,36 @@ def sentence(rng: random.Random, subjects: list, intensifiers: list[str]) -> tup
     return text[0].upper() + text[1:], label
 
 
-def training_corpus(size: int = 12_000, seed: int = 0) -> list[tuple[str, int]]:
-    """Sentences from the training subjects and intensifiers only."""
+def wider_shape(rng: random.Random, label: int, who: tuple, tense: int, intensifiers: list[str],
+                objects: list[str]) -> str:
+    """ "Happy.", "Everyone is sad, nobody is happy.", "She could not be happier.", "Nobody likes it." """
+    def adjective(positive: bool) -> str:
+        return rng.choice(POSITIVE if positive else NEGATIVE)
+
+    subject, person, _ = who
+    shape = rng.choice(["word", "quantifier", "quantifier", "comparative", "verb", "verb"])
+    if shape == "word":
+        return phrases.single_word(rng, label, adjective, intensifiers)
+    if shape == "comparative":
+        return phrases.comparative(rng, subject, person, label) + "."
+    if shape == "verb":
+        if rng.random() < 0.25:
+            subject, person = rng.choice(list(phrases.QUANTIFIERS)), "single"
+        return phrases.verb_clause(rng, subject, person, tense, label, objects) + "."
+    text = phrases.quantified(rng, tense, label, adjective, intensifiers)
+    if rng.random() < 0.5:
+        joint = rng.choice([", ", " and ", ". "])
+        second = phrases.quantified(rng, tense, label, adjective, intensifiers)
+        text += joint + (second[0].upper() + second[1:] if joint == ". " else second)
+    return text + "."
+
+
+def training_corpus(size: int = SIZE, seed: int = 0) -> list[tuple[str, int]]:
+    """Sentences from the training subjects and intensifiers only, minus the hand-written natural test set."""
     rng = random.Random(seed)
-    return [sentence(rng, TRAIN_SUBJECTS, TRAIN_INTENSIFIERS) for _ in range(size)]
+    natural = {text for text, _ in NATURAL}
+    drawn = (sentence(rng, TRAIN_SUBJECTS, TRAIN_INTENSIFIERS) for _ in range(size))
+    return [(text, y) for text, y in drawn if text not in natural]
 
 
 def held_out_pairs(count: int = 500, seed: int = 1) -> list[tuple[tuple[str, int], tuple[str, int]]]:
@@ -111,3 +149,16 @@ def held_out_pairs(count: int = 500, seed: int = 1) -> list[tuple[tuple[str, int
             pair.append((text[0].upper() + text[1:], label))
         pairs.append((pair[0], pair[1]))
     return pairs
+
+
+def held_out_wider(count: int = 500, seed: int = 2) -> list[tuple[str, int]]:
+    """Sentences of the wider shapes only, from held-out subjects, intensifiers and objects, minus any sentence the
+    training corpus holds (a bare "Happy." or "Nobody is sad." can come out of both)."""
+    rng = random.Random(seed)
+    trained = {text for text, _ in training_corpus()}
+    out = []
+    while len(out) < count:
+        text, y = sentence(rng, HELD_OUT_SUBJECTS, HELD_OUT_INTENSIFIERS, phrases.HELD_OUT_OBJECTS, wider=1.0)
+        if text not in trained:
+            out.append((text, y))
+    return out

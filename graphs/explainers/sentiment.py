@@ -17,7 +17,7 @@ from ..backends.data import UNKNOWN, tokenize
 from ..circuit import parse
 from ..parse import ParseError
 from ..shapes import infer
-from .corpus import held_out_pairs, training_corpus
+from .corpus import SIZE, held_out_pairs, held_out_wider, training_corpus
 from .natural import NATURAL
 
 WEIGHTS = Path(__file__).parent / "weights" / "sentiment.npz"
@@ -80,7 +80,7 @@ def words(sentence: str) -> list[str]:
     return [t.lower() for t in tokenize(sentence)]
 
 
-def train(size: int = 12_000, epochs: int = 12, seed: int = 0, progress=None) -> Model:
+def train(size: int = SIZE, epochs: int = 12, seed: int = 0, progress=None) -> Model:
     """Train both models on the generated corpus."""
     import torch
     held_out = {text for text, _ in NATURAL}
@@ -175,7 +175,7 @@ def accuracy(model: Model, pairs) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
-    parser.add_argument("--size", type=int, default=12_000)
+    parser.add_argument("--size", type=int, default=SIZE)
     parser.add_argument("--epochs", type=int, default=12)
     args = parser.parse_args()
     if args.train:
@@ -185,6 +185,12 @@ def main() -> None:
     print("held-out pairs:", accuracy(model, held_out_pairs()))
     right = sum(model.classify(text)["recurrent"]["label"] == ("positive" if y else "negative") for text, y in NATURAL)
     print(f"natural sentences: recurrent {right}/{len(NATURAL)}")
+    wider = held_out_wider()
+    right = sum(model.classify(text)["recurrent"]["label"] == label(y) for text, y in wider)
+    print(f"held-out sentences of the wider shapes: recurrent {right}/{len(wider)}")
+    for text in ("Happy.", "I love it.", "I hate it.", "Everyone is sad, nobody is happy.", "She could not be happier."):
+        result = model.classify(text)["recurrent"]
+        print(f"  {text!r}: {result['label']} (P(positive) = {result['p_positive']:.3f})")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 Each character gets labels read by a small Python scanner (quotes, triple quotes, escapes, comments), aligned
 with h(t): the label says where the reader stands *after* that character. A unit is kept when its activation
 correlates with a label on every excerpt, with the same sign, so one lucky excerpt cannot elect it.
+
+"Inside a string" is measured on code and strings only: a comment is neither, and it reads like a docstring's
+prose, so a unit that tells strings from code would be marked wrong on every comment (LEFT_OUT below).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from . import pycorpus
 
 FEATURES = ("inside a string", "bracket depth", "indentation")
 BAR = 0.5     # |r| a unit must reach to count as found
+LEFT_OUT = {"inside a string": "inside a comment"}   # characters left out of a feature's r
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,12 @@ class Found:
 
 
 def labels(text: str) -> dict[str, np.ndarray]:
-    """Per character: inside a string (0/1), bracket depth, and the current line's indentation so far.
+    """Per character: inside a string (0/1), bracket depth, the current line's indentation so far, inside a comment.
 
     >>> {k: v.tolist() for k, v in labels('f("a#", b) # x(').items()}["bracket depth"]
     [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     """
-    out = {name: np.zeros(len(text)) for name in FEATURES}
+    out = {name: np.zeros(len(text)) for name in (*FEATURES, "inside a comment")}
     quote, comment, escaped, depth, indent, leading = "", False, False, 0, 0, True
     i = 0
     while i < len(text):
@@ -71,15 +75,24 @@ def labels(text: str) -> dict[str, np.ndarray]:
         out["inside a string"][span] = float(bool(quote))
         out["bracket depth"][span] = depth
         out["indentation"][span] = indent
+        out["inside a comment"][span] = float(comment)
         i += width
     return out
 
 
-def correlations(h: np.ndarray, feature: np.ndarray) -> np.ndarray:
-    """Pearson r of every unit's activation (columns of h) with the feature; 0 where either is constant."""
+def correlations(h: np.ndarray, feature: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+    """Pearson r of every unit's activation (columns of h) with the feature, over the rows kept (all if None);
+    0 where either is constant."""
+    if keep is not None:
+        h, feature = h[keep], feature[keep]
     hc, fc = h - h.mean(0), feature - feature.mean()
     denominator = np.sqrt((hc ** 2).sum(0) * (fc ** 2).sum())
     return np.divide(hc.T @ fc, denominator, out=np.zeros(h.shape[1]), where=denominator > 0)
+
+
+def kept(feats: dict, name: str) -> np.ndarray | None:
+    """Which characters count for this feature's r (None: all of them)."""
+    return feats[LEFT_OUT[name]] == 0 if name in LEFT_OUT else None
 
 
 def find_units(model, spans=None) -> dict[str, Found]:
@@ -89,7 +102,8 @@ def find_units(model, spans=None) -> dict[str, Found]:
     for source, start, stop in spans:
         states = model.states(source[start:stop])
         feats = {name: values[start:stop] for name, values in labels(source).items()}
-        per_excerpt.append({(name, v): correlations(h, feats[name]) for name in FEATURES for v, h in states.items()})
+        per_excerpt.append({(name, v): correlations(h, feats[name], kept(feats, name))
+                            for name in FEATURES for v, h in states.items()})
     found = {}
     for name in FEATURES:
         best = None
@@ -104,3 +118,12 @@ def find_units(model, spans=None) -> dict[str, Found]:
                 best = (score[unit], Found(v[1], unit, tuple(float(x) for x in r[:, unit])))
         found[name] = best[1]
     return found
+
+
+def r_everywhere(model, found: Found, feature: str, spans=None) -> tuple[float, ...]:
+    """The found unit's r on each excerpt over every character, comments included (for the record)."""
+    out = []
+    for source, start, stop in spans or pycorpus.held_out_spans():
+        h = model.states(source[start:stop])[found.state]
+        out.append(float(correlations(h, labels(source)[feature][start:stop])[found.unit]))
+    return tuple(out)

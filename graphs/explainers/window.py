@@ -19,7 +19,7 @@ from ..backends import init_params, run
 from ..circuit import parse
 from ..shapes import infer
 from . import sentiment
-from .corpus import held_out_pairs, training_corpus
+from .corpus import SIZE, held_out_pairs, training_corpus
 from .natural import NATURAL
 
 WEIGHTS = Path(__file__).parent / "weights" / "window.npz"
@@ -57,7 +57,7 @@ def classify(words: sentiment.Model, model: WindowModel, sentence: str) -> dict:
     return result | {"time_delay": {"label": sentiment.label(p), "p_positive": round(p, 4)}}
 
 
-def train(size: int = 12_000, epochs: int = 12, seed: int = 0, words: sentiment.Model | None = None) -> WindowModel:
+def train(size: int = SIZE, epochs: int = 12, seed: int = 0, words: sentiment.Model | None = None) -> WindowModel:
     """Train on the generated corpus, in batches of one sentence length (no padding)."""
     import torch
 
