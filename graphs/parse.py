@@ -109,7 +109,8 @@ def _read(lines: list[notation.Line]) -> Program:
     axes.check_names(over, declared, [s.targets[0] for _, _, s in statements])
     targets = [s.targets[0] for _, _, s in statements]
     known = {n for n, _ in declared["input"] + declared["param"]} | {_target_name(t) for t in targets}
-    assumed, problems = names.assume(statements, known, RESERVED | set(over.values()))
+    # a second axis read as a value is left to the checker below, which says what the axis is for
+    assumed, problems = names.assume(statements, known | set(over.values()), RESERVED)
     problems = sorted(_reserved_names(declared, statements) + problems, key=lambda p: (p.line, p.col))
     if problems:
         first = problems[0]
