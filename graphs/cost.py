@@ -76,9 +76,9 @@ def check_circuit_drawing(graph: Graph) -> None:
 def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3) -> None:
     """Refuse an unfolded view with more nodes or edges than a drawing can hold, before unfolding."""
     if graph.tree:
-        if steps > limits.MAX_TREE_LEAVES:
-            raise ParseError(f"a tree-structured net is drawn for at most {limits.MAX_TREE_LEAVES:,} leaves, "
-                             f"not {steps:,}: choose a smaller τ")
+        if steps > limits.MAX_TREE_LEAVES and not elide:   # elided, a tree draws O(1) nodes at any τ
+            raise ParseError(f"a tree-structured net is drawn in full for at most {limits.MAX_TREE_LEAVES:,} "
+                             f"leaves, not {steps:,}: choose a smaller τ or the elided view")
         return
     columns = min(steps, 2 * keep + 1) if elide else steps
     per_step = sum(1 for n in graph.nodes if n.kind in PER_STEP_KINDS)

@@ -22,5 +22,5 @@ MAX_UNITS = 8 * MAX_SIZE        # units of any value, a concat's included
 MAX_CIRCUIT_EDGES = 120         # connections in a circuit Graphviz lays out (272 take 12 s; 120 take 0.9 s)
 MAX_DRAWN_NODES = 100_000       # nodes of an unfolded drawing (LSTM at τ = 10,000: 70,000)
 MAX_DRAWN_EDGES = 300_000       # edges of an unfolded drawing (LSTM at τ = 10,000: 240,000)
-MAX_TREE_LEAVES = 2_000         # leaves of a tree-structured net's drawing (it is not elided)
+MAX_TREE_LEAVES = 2_000         # leaves of a tree-structured net drawn in full (elided: any τ)
 MAX_FRAME_NODES = 6_000         # nodes over all frames of a GIF or frame export (each frame is a picture)

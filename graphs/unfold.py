@@ -21,7 +21,7 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
     _check_steps(steps, elide)
     if graph.tree:
         from .tree import unfold_tree   # a recursive net unfolds into a tree, not a chain
-        return unfold_tree(graph, steps, param_nodes=param_nodes)
+        return unfold_tree(graph, steps, param_nodes=param_nodes, elide=elide)
     if elide and steps > 2 * keep + 1:
         shown = {s: str(s) for s in (*range(1, keep + 1), *range(steps - keep + 1, steps + 1))}
         gaps = [(keep + 1, steps - keep)]
