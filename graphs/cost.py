@@ -56,7 +56,7 @@ def check_run(graph: Graph, shapes, steps: int, batch: int) -> None:
         widest = max([shapes.sizes.get(n.id, 1), *found])
         if widest > limits.MAX_UNITS:
             raise ParseError(f"'{n.id}' works with vectors of {widest:,} units (limit {limits.MAX_UNITS:,}): "
-                             "nest fewer concat calls or use smaller sizes")
+                             "nest fewer concat calls or use smaller sizes", subject=n.id)
         per_step += shapes.sizes.get(n.id, 1) + sum(found)
     per_step += sum(shapes.sizes.get(n.id, 1) for n in graph.kinds("input", "target"))
     floats = steps * batch * per_step

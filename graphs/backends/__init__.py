@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from .. import limits
 from ..cost import check_run
+from ..locate import locate
 from ..ir import Graph
 from ..parse import ParseError
 from ..shapes import Shapes, infer
@@ -90,8 +91,11 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
     else:
         batch = 1
     _check_sizes(graph, arrays, steps, batch, hidden)
-    shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
-    check_run(graph, shapes, steps, batch)   # inferred sizes counted, before anything is allocated
+    try:
+        shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
+        check_run(graph, shapes, steps, batch)   # inferred sizes counted, before anything is allocated
+    except ParseError as err:   # at the line and column of the variable it is about
+        raise locate(err, graph.source) from None
     for n in graph.kinds("input", "target"):
         if n.id not in arrays:
             arrays[n.id] = ops.zeros(steps, batch, shapes.sizes[n.id])
