@@ -11,6 +11,7 @@ from ..locate import locate
 from ..ir import Graph
 from ..parse import ParseError
 from ..shapes import Shapes, infer
+from .data import check_seed
 from .evaluate import evaluate
 from .plan import PASSES
 
@@ -81,6 +82,7 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
     batches, time; results then agree with float64 to about 1e-5. passes: the plan's rewrites to
     apply (plan.PASSES, all by default; () runs the equations exactly as written).
     """
+    check_seed(seed)
     ops = ops_for(backend, dtype)
     arrays = {name: ops.asarray(data) for name, data in inputs.items()}
     arrays = {name: a[:, None, :] if a.ndim == 2 else a for name, a in arrays.items()}
