@@ -3,7 +3,10 @@
     python bench/attack_bench.py [--only NAME ...]
 
 Each case used to take seconds to minutes and gigabytes (the issue's figures); the cost model should now
-refuse it (exit 2) in about the time it takes to start Python and parse, and without allocating.
+refuse it (exit 2) in about the time it takes to start Python and parse, and without allocating. Dense
+circuits and elided tree nets are drawn instead (exit 0): Unfold lays them out itself. `--root DIR` runs
+another checkout's CLI on the same files, for a side-by-side comparison. Peak memory is the Python
+process's; Graphviz runs in a child of its own.
 """
 from __future__ import annotations
 
@@ -25,6 +28,11 @@ PARAMS = "input x\nsize x = 1024\nsize h = 1024\nparam " + ",".join(f"W{k}" for 
     "\nh = tanh(" + "+".join(f"W{k}@x" for k in range(19)) + ")"   # a sum nests one level a term: 40 at most
 DENSE = "input x\n" + "\n".join(f"v{i} = tanh(" + " + ".join(f"v{j}[t-1]" for j in range(12)) + " + x)"
                                 for i in range(12))
+
+# 58 equations, each reading five variables one step back and up to two lower ones now: 518 connections
+DENSE58 = "input x\n" + "\n".join(
+    f"v{i} = tanh(" + "+".join([f"v{(i * 7 + k * 11) % 58}[t-1]" for k in range(5)] +
+                               [f"v{j}" for j in sorted({i // 2, i // 3}) if j < i]) + "+x)" for i in range(58))
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -67,6 +75,7 @@ def cases(files: dict[str, str]) -> dict[str, list[str]]:
         "19 params 1024x1024": ["run", "--file", _written(out, "params.txt", PARAMS), "--numbers",
                                 ", ".join(["1"] * 1024)],
         "dense circuit export": ["export", "--recurrence", DENSE, "-o", f"{out}/dense.svg"],
+        "dense 58 equations": ["export", "--file", _written(out, "dense58.txt", DENSE58), "-o", f"{out}/d58.svg"],
         "tree tau=1e5 elided": ["export", "--arch", "recursive", "--view", "unfolded", "--steps", "100000",
                                 "--elide", "-o", f"{out}/tree.svg"],
         "gif 60 words": ["run", "--arch", "elman", "--text", " ".join(["word"] * 60), "--gif", f"{out}/a.gif"],

@@ -63,3 +63,17 @@ def test_the_cli_draws_tau_100000_elided(tmp_path, graphviz_dot):
                  "-o", str(out)]) == 0
     svg = out.read_text()
     assert "h(1:100000)" in svg and "…" in svg and "x⁽¹⁰⁰⁰⁰⁰⁾" in svg
+
+
+def test_the_apps_long_sequence_toggle_elides_a_tree_net(graphviz_dot):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=120).run()
+    at.selectbox(key="arch").set_value("recursive").run()
+    at.toggle(key="long").set_value(True).run()
+    at.number_input(key="big_steps").set_value(100_000).run()
+    assert not at.exception and not at.error
+    assert "Unfolded (elided)" in [h.value for h in at.subheader]
+    pages = [str(frame.proto) for frame in at.get("iframe")]   # the circuit's page, then the unfolded one
+    assert any("1:100000" in page for page in pages)
