@@ -34,6 +34,11 @@ DENSE58 = "input x\n" + "\n".join(
     f"v{i} = tanh(" + "+".join([f"v{(i * 7 + k * 11) % 58}[t-1]" for k in range(5)] +
                                [f"v{j}" for j in sorted({i // 2, i // 3}) if j < i]) + "+x)" for i in range(58))
 
+# 58 equations, each reading up to 20 lower ones in the same step: 903 connections, 45 layers (`dot`: > 120 s)
+DEEP58 = "input x\n" + "\n".join(
+    f"v{i}=tanh(" + "+".join(sorted({f"v{(i * 13 + j * 7) % i}" for j in range(20)} if i else set()) + ["x"]) + ")"
+    for i in range(58))
+
 
 def _files(folder: Path) -> dict[str, str]:
     """The hostile files: an expanded 40000×40000 weight, a .npy header claiming (10⁸, 1000)."""
@@ -76,6 +81,7 @@ def cases(files: dict[str, str]) -> dict[str, list[str]]:
                                 ", ".join(["1"] * 1024)],
         "dense circuit export": ["export", "--recurrence", DENSE, "-o", f"{out}/dense.svg"],
         "dense 58 equations": ["export", "--file", _written(out, "dense58.txt", DENSE58), "-o", f"{out}/d58.svg"],
+        "deep 58 equations": ["export", "--file", _written(out, "deep58.txt", DEEP58), "-o", f"{out}/deep.svg"],
         "tree tau=1e5 elided": ["export", "--arch", "recursive", "--view", "unfolded", "--steps", "100000",
                                 "--elide", "-o", f"{out}/tree.svg"],
         "gif 60 words": ["run", "--arch", "elman", "--text", " ".join(["word"] * 60), "--gif", f"{out}/a.gif"],

@@ -3,7 +3,8 @@
 Structure first: each variable's layer is its longest path of same-step reads (delays excluded, since a
 cycle must pass through one), inputs at the bottom as in the book's circuits; an initial state h(0) sits at
 the left of its state. Then geometry: a few sweeps order each layer by the mean x of what it reads and
-feeds, and each layer is packed, centred, in rows no wider than WIDE (a wide layer wraps onto several).
+feeds, and each layer is packed, centred, in rows of a width chosen for a picture about 16:10; a wide layer
+wraps onto several rows, and a deep circuit's rows continue in stacks side by side.
 """
 from __future__ import annotations
 
@@ -75,11 +76,11 @@ def place_layered(graph: Graph, shown: list[Node], notation: str = "book") -> di
 
 def _pack(layered: dict[int, list[str]], room: dict[str, float], centre: dict[str, float],
           width: dict[str, float], widest: float) -> dict[str, tuple[float, float]]:
-    """(x, y) of each node: layers bottom to top, each in rows of at most `widest` points, centred on 0."""
-    spots: dict[str, tuple[float, float]] = {}
-    y = 0.0
+    """(x, y) of each node: layers bottom to top in rows of at most `widest` points; when the rows would stand
+    taller than `widest`, they continue in a new stack to the right (a deep circuit snakes, not a thin tower)."""
+    rows: list[list[str]] = []
     for k in sorted(layered):
-        rows, current, used = [], [], 0.0
+        current, used = [], 0.0
         for i in layered[k]:
             if current and used + room[i] > widest:
                 rows.append(current)
@@ -87,10 +88,17 @@ def _pack(layered: dict[int, list[str]], room: dict[str, float], centre: dict[st
             current.append(i)
             used += room[i] + GAP
         rows.append(current)
-        for row in rows:
-            left = -(sum(room[i] for i in row) + GAP * (len(row) - 1)) / 2
+    stacks = max(1, round(len(rows) / max(1, int(widest // ROW))))   # a row or two over: one stack still
+    per_stack = math.ceil(len(rows) / stacks)
+    spots: dict[str, tuple[float, float]] = {}
+    left_of_stack = 0.0
+    for first in range(0, len(rows), per_stack):
+        stack = rows[first:first + per_stack]
+        spans = [sum(room[i] for i in row) + GAP * (len(row) - 1) for row in stack]
+        for j, (row, span) in enumerate(zip(stack, spans)):
+            left = left_of_stack + (max(spans) - span) / 2
             for i in row:
-                spots[i] = (left + centre[i] + width[i] / 2, y)
+                spots[i] = (left + centre[i] + width[i] / 2, j * ROW)
                 left += room[i] + GAP
-            y += ROW
+        left_of_stack += max(spans) + 3 * GAP
     return spots
