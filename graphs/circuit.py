@@ -1,12 +1,14 @@
 """Build the circuit Graph from a Program: one node per variable, delayed edges closing the loops."""
 from __future__ import annotations
 
+import dataclasses
 import graphlib
 
 from . import axes, scc
 from .check import check
 from .expr import FINAL, LEFT, RIGHT, Call, Expr, Num, Param, Ref, params, refs, walk
 from .ir import Edge, Graph, Node
+from .locate import locate
 from .ops import LOSSES
 from .parse import Equation, ParseError, Program, read_program
 
@@ -14,9 +16,12 @@ from .parse import Equation, ParseError, Program, read_program
 def parse(text: str) -> Graph:
     """The circuit Graph of a recurrence text; ParseError (with line and column) if it is not valid."""
     program = read_program(text)
-    graph = circuit(program)
+    try:
+        graph = circuit(program)
+    except ParseError as err:
+        raise locate(err, text) from None
     check(program, graph, text)   # what the grammar allows but nothing downstream can compute
-    return graph
+    return dataclasses.replace(graph, source=text)
 
 
 def circuit(program: Program) -> Graph:
@@ -25,14 +30,16 @@ def circuit(program: Program) -> Graph:
     sizes = dict(program.sizes)
     for name in sizes:
         if name not in equations and name not in program.inputs:
-            raise ParseError(f"size given for '{name}', which is neither an input nor defined")
+            raise ParseError(f"size given for '{name}', which is neither an input nor defined", subject=name)
     edges = [edge for name, eq in equations.items() for edge in _edges(name, eq.expr)]
     edges += [edge for name, eq in leaves.items() for edge in _edges(name, eq.expr, kind="leaf")]
     _check_final_reads(equations)
     recurrent = _check_loops(equations, edges)
     tree = bool(leaves)
-    if tree and not all(name in leaves for name in _tree_states(equations)):
-        raise ParseError("a tree-structured state needs its leaves: write h[leaf] = ... for it")
+    bare = [name for name in _tree_states(equations) if name not in leaves] if tree else []
+    if bare:
+        raise ParseError(f"a tree-structured state needs its leaves: write {bare[0]}[leaf] = ... for it",
+                         equations[bare[0]].line, 1)
     targets = {r.name for eq in equations.values() for call in walk(eq.expr)
                if isinstance(call, Call) and call.fn in LOSSES | {"teacher_forcing"}
                for r in refs(call.args[1 if call.fn in LOSSES else 0])} & set(program.inputs)
@@ -202,4 +209,5 @@ def _check_undelayed_cycles(graph: Graph, equations: dict[str, Equation]) -> Non
         loop = [n for n in err.args[1] if n in equations]
         line = equations[loop[0]].line if loop else 0
         raise ParseError(f"{' → '.join(dict.fromkeys(err.args[1]))} is a loop within one step; "
-                         f"a loop must pass through the past, as in {loop[0] if loop else 'h'}[t-1]", line, 1) from None
+                         f"a loop must pass through the past, as in {loop[0] if loop else 'h'}[t-1]", line, 1 if line else 0,
+                         subject=err.args[1][0]) from None

@@ -61,7 +61,7 @@ def check_run(graph: Graph, shapes, steps: int, batch: int, lengths: dict[str, i
         widest = max([shapes.sizes.get(n.id, 1), *found])
         if widest > limits.MAX_UNITS:
             raise ParseError(f"'{n.id}' works with vectors of {widest:,} units (limit {limits.MAX_UNITS:,}): "
-                             "nest fewer concat calls or use smaller sizes")
+                             "nest fewer concat calls or use smaller sizes", subject=n.id)
         kept += lengths.get(n.axis, steps) * (shapes.sizes.get(n.id, 1) + sum(found))
     kept += sum(lengths.get(n.axis, steps) * shapes.sizes.get(n.id, 1) for n in graph.kinds("input", "target"))
     floats = batch * kept
@@ -71,10 +71,10 @@ def check_run(graph: Graph, shapes, steps: int, batch: int, lengths: dict[str, i
 
 
 def check_circuit_drawing(graph: Graph) -> None:
-    """Refuse a circuit so densely connected that Graphviz would take minutes to lay it out."""
-    if len(graph.edges) > limits.MAX_CIRCUIT_EDGES:
-        raise TooCostly(f"this circuit has {len(graph.edges)} connections; Graphviz lays out at most "
-                         f"{limits.MAX_CIRCUIT_EDGES} in reasonable time: draw the unfolded view, or "
+    """Refuse a circuit with more connections than even our own layout (past MAX_CIRCUIT_EDGES) draws quickly."""
+    if len(graph.edges) > limits.MAX_DENSE_CIRCUIT_EDGES:
+        raise TooCostly(f"this circuit has {len(graph.edges):,} connections; a circuit is drawn with at most "
+                         f"{limits.MAX_DENSE_CIRCUIT_EDGES:,}: draw the unfolded view, or "
                          "let each variable read fewer others")
 
 
@@ -84,9 +84,9 @@ def check_unfolding(graph: Graph, steps: int, elide: bool, keep: int = 3, out_st
     With a second time axis (a decoder over u), each axis's variables are counted over its own length.
     """
     if graph.tree:
-        if steps > limits.MAX_TREE_LEAVES:
-            raise ParseError(f"a tree-structured net is drawn for at most {limits.MAX_TREE_LEAVES:,} leaves, "
-                             f"not {steps:,}: choose a smaller τ")
+        if steps > limits.MAX_TREE_LEAVES and not elide:   # elided, a tree draws O(1) nodes at any τ
+            raise ParseError(f"a tree-structured net is drawn in full for at most {limits.MAX_TREE_LEAVES:,} "
+                             f"leaves, not {steps:,}: choose a smaller τ or the elided view")
         return
     check_second(graph, out_steps)
     second = graph.second_axis()

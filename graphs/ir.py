@@ -45,6 +45,7 @@ class Graph:
     tree: bool = False              # a recursive (tree-structured) net
     leaves: tuple[tuple[str, Expr], ...] = ()   # a tree's leaf equations: h[leaf] = …
     circuit: Graph | None = field(default=None, compare=False, repr=False)   # what an unfolded graph unfolds
+    source: str = field(default="", compare=False, repr=False)   # a parsed circuit's text, to place late errors
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, node_id: str) -> Node:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import axes, limits, names, notation
@@ -30,8 +31,10 @@ NAME = re.compile(r"[^\W\d]\w*")
 class ParseError(ValueError):
     """A problem in the user's text, with the 1-based line and column to fix."""
 
-    def __init__(self, message: str, line: int = 0, col: int = 0):
-        self.message, self.line, self.col = message, line, col
+    def __init__(self, message: str, line: int = 0, col: int = 0, subject: str = ""):
+        # subject: the variable the error is about, when the line is not known where it is raised
+        # (graphs/locate.py places it in the text)
+        self.message, self.line, self.col, self.subject = message, line, col, subject
         where = f"line {line}, col {col}: " if line else ""
         super().__init__(where + message)
 
@@ -142,15 +145,16 @@ def _declaration(word: str, code: str, number: int) -> list:
         match = re.fullmatch(r"\s+(\S+?)\s*=\s*(\d{1,7})\s*", body)
         if not match:
             raise ParseError("write a size as: size h = 16", number, 1)
-        name, size = match.group(1), int(match.group(2))
+        name, size = unicodedata.normalize("NFKC", match.group(1)), int(match.group(2))
         _check_name(name, number, offset + match.start(1))
         if not 1 <= size <= limits.MAX_SIZE:
             raise ParseError(f"size of {name} must be between 1 and {limits.MAX_SIZE}", number, offset + match.start(2))
         return [(name, size, (number, offset + match.start(1)))]
     found = []
     for match in re.finditer(r"[^,\s]+", body):
-        _check_name(match.group(), number, offset + match.start())
-        found.append((match.group(), (number, offset + match.start())))
+        name = unicodedata.normalize("NFKC", match.group())   # as Python reads the equations' names: W_ℌ is W_H
+        _check_name(name, number, offset + match.start())
+        found.append((name, (number, offset + match.start())))
     if not found or not re.fullmatch(r"\s+[^,\s]+(\s*,\s*[^,\s]+)*\s*", body):
         raise ParseError(f"write a declaration as: {word} a, b, c", number, 1)
     return found

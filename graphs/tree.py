@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from . import limits
 from .ir import Edge, Graph, Node
 from .parse import ParseError
 
+GAP = "…"
+
 Span = tuple[int, int]             # the leaves lo..hi (1-based) a tree node covers
 Merge = tuple[Span, Span]          # a node made of its left and right child
+Link = tuple[Span | None, Span | None, str]   # child, parent, side; None: the "…" of an elided tree
 BRACKET_TOKEN = re.compile(r"[()]|[^\s()]+")
 
 
@@ -82,25 +86,42 @@ def read_bracketing(text: str) -> Bracketing:
 
 
 def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False,
-                merges: tuple[Merge, ...] | None = None) -> Graph:
-    """Leaves x(i) → h(i), then h(a:b) made of two children, by the given merges or balanced, up to one root."""
+                merges: tuple[Merge, ...] | None = None, elide: bool = False) -> Graph:
+    """Leaves x(i) → h(i), then h(a:b) made of two children, by the given merges or balanced, up to one root.
+
+    With elide (balanced trees only), the first and last few leaves' subtrees, the root and one "…" between.
+    """
+    if elide and merges is None:
+        from .tree_elide import ELIDE_PAST, elided
+        if leaves > ELIDE_PAST:
+            return build(graph, leaves, *elided(leaves), param_nodes=param_nodes)
     if merges is None:
         merges = balanced(leaves)
     elif len(merges) + 1 != leaves:
         raise ParseError(f"the tree has {len(merges) + 1} leaves, not {leaves}")
+    return build(graph, leaves, range(1, leaves + 1), merges, param_nodes=param_nodes)
+
+
+def build(graph: Graph, leaves: int, drawn: Iterable[int], merges: Iterable[Merge],
+          links: Iterable[Link] = (), *, param_nodes: bool = False) -> Graph:
+    """The tree's Graph over the drawn leaves and merges; links (child, parent, side), where None is a "…"
+    standing for every node not drawn, join the drawn parts of an elided tree to the "…" and the root."""
     leaf_edges = [e for e in graph.edges if e.kind == "leaf"]
     child_edges = {e.kind: e for e in graph.edges if e.kind in ("left", "right")}
     state = next(e.dst for e in graph.edges if e.kind in ("left", "right"))
     inputs = sorted({e.src for e in leaf_edges}, key=[n.id for n in graph.nodes].index)
     nodes: list[Node] = []
     edges: list[Edge] = []
-    for i in range(1, leaves + 1):
+    drawn = list(drawn)
+    for i in drawn:
         for x in inputs:
             nodes.append(Node(f"{x}@{i}", x, graph.node(x).kind, f"{x}({i})", i))
         nodes.append(Node(f"{state}@{i}", state, "state", f"{state}({i})", i))
         edges += [Edge(f"{e.src}@{i}", f"{state}@{i}", params=e.params) for e in leaf_edges]
 
-    def node_of(span: Span) -> str:
+    def node_of(span: Span | None) -> str:
+        if span is None:
+            return f"{state}@{GAP}"
         return f"{state}@{span[0]}" if span[0] == span[1] else f"{state}@{span[0]}:{span[1]}"
     for left, right in merges:
         lo, hi = left[0], right[1]
@@ -109,6 +130,14 @@ def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False,
         edges += [Edge(node_of(left), node_id, params=child_edges["left"].params, kind="left"),
                   Edge(node_of(right), node_id, params=child_edges["right"].params, kind="right")]
     root = node_of((1, leaves))
+    links = tuple(links)
+    if links:   # an elided tree: the "…" between the drawn leaves, and the root above it
+        gap = min(set(range(1, len(drawn) + 2)) - set(drawn))   # the first hidden leaf
+        nodes += [Node(node_of(None), state, "ellipsis", GAP, gap),
+                  Node(root, state, "state", f"{state}(1:{leaves})", 1)]
+        edges += [Edge(node_of(child), node_of(parent), params=child_edges[side].params, kind=side)
+                  for child, parent, side in links]
+    last = max(drawn)
     for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target y(τ)
         if n.id not in inputs:
             nodes.append(Node(f"{n.id}@τ", n.id, n.kind, f"{n.id}(τ)", leaves + 1))
@@ -116,11 +145,11 @@ def unfold_tree(graph: Graph, leaves: int, *, param_nodes: bool = False,
         nodes.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", leaves + 1))
         for e in graph.edges:
             if e.dst == n.id and e.kind != "param":
-                src = root if e.src == state else f"{e.src}@{leaves}" if e.src in inputs else f"{e.src}@τ"
+                src = root if e.src == state else f"{e.src}@{last}" if e.src in inputs else f"{e.src}@τ"
                 edges.append(Edge(src, f"{n.id}@τ", params=e.params, kind=e.kind))
     if param_nodes:
         nodes += graph.kinds("param")
-        ids = [n.id for n in nodes]
+        ids = [n.id for n in nodes if n.kind != "ellipsis"]
         edges += [Edge(e.src, i, kind="param") for e in graph.edges if e.kind == "param"
                   for i in ids if i.split("@")[0] == e.dst]
     return Graph(tuple(nodes), tuple(edges), steps=leaves, tree=True)

@@ -27,7 +27,7 @@ def unfold(graph: Graph, steps: int, *, param_nodes: bool = False, elide: bool =
     check_second(graph, out_steps)
     if graph.tree:
         from .tree import unfold_tree   # a recursive net unfolds into a tree, not a chain
-        return unfold_tree(graph, steps, param_nodes=param_nodes)
+        return unfold_tree(graph, steps, param_nodes=param_nodes, elide=elide)
     second = graph.second_axis()
     lengths = {"": steps}
     if second:

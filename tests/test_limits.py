@@ -90,9 +90,9 @@ def test_memory_bound():
 
 
 def test_vocabulary():
-    words = [f"w{i}" for i in range(limits.MAX_VOCAB - 1)]   # plus <unk>
-    assert one_hot(words).values.shape == (len(words), limits.MAX_VOCAB)
-    with pytest.raises(ParseError, match="vocabulary"):
+    words = [f"w{i}" for i in range(limits.MAX_VOCAB)]   # 5,000 of the text's own tokens, and <unk>
+    assert one_hot(words).values.shape == (len(words), limits.MAX_VOCAB + 1)
+    with pytest.raises(ParseError, match="5,001 distinct tokens"):
         one_hot(words + ["one more"])
 
 

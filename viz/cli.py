@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from importlib.util import find_spec
@@ -21,6 +22,7 @@ from .render import FORMATS, RenderError
 USER_ERROR = 2       # the input needs fixing (also argparse's own code)
 MISSING_TOOL = 3     # Graphviz is missing or failed
 INTERNAL_ERROR = 70  # a bug in Unfold
+UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}   # the user's disk, not a bug
 EXTRAS = {"torch": "torch", "streamlit": "app"}   # optional module → the extra that installs it
 
 
@@ -231,7 +233,7 @@ def _run(args) -> None:
                 for k, dot in enumerate(frames(unfolded, numbers, tips)):
                     (folder / f"frame-{k:04d}.svg").write_text(render_svg(dot))
         except OSError as err:
-            raise UsageError(f"cannot write {err.filename}: {err.strerror}") from None
+            raise UsageError(f"cannot write {err.filename or 'the animation'}: {err.strerror}") from None
     print(json.dumps(to_json_ready(session), allow_nan=False))
 
 
@@ -309,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     args.streamlit = unknown
     try:
-        return COMMANDS[args.command](args) or 0
+        code = COMMANDS[args.command](args) or 0
+        sys.stdout.flush()   # a full disk behind stdout shows here, not after exit
+        return code
     except (ParseError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return USER_ERROR
@@ -325,6 +329,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:   # the reader left early (`… | head`): not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # so Python's exit flush stays quiet
         return 0
+    except OSError as err:
+        if err.errno not in UNWRITABLE:
+            return _internal(err)
+        print(f"error: cannot write the output: {err.strerror}", file=sys.stderr)   # `> /dev/full`, a full disk
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return USER_ERROR
     except Exception as err:  # noqa: BLE001 - one line, not a traceback, even for our own bugs
         return _internal(err)
 

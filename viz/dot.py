@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from graphs.ir import Edge, Graph, Node
+from graphs.limits import MAX_CIRCUIT_EDGES
 
 from . import colors
 from .layout import LabelSpots, Lanes, grid, label_position, place_on
@@ -41,6 +42,9 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     values colour nodes on a diverging scale of ±scale; muted nodes are greyed (not yet computed);
     notation "book" writes labels as h⁽³⁾ and ŷ, "plain" as h(3) and y_hat.
     """
+    if graph.steps is None and len(graph.edges) > MAX_CIRCUIT_EDGES:   # too dense for dot's own layout
+        from .dense import dense_dot
+        return dense_dot(graph, param_nodes=param_nodes, title=title, notation=notation)
     positioned = graph.steps is not None and not graph.tree
     lines = ["digraph unfold {"]
     graph_attrs = {"fontname": FONT, "bgcolor": "white", "label": title, "labelloc": "t"}

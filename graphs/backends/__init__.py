@@ -8,9 +8,11 @@ from types import SimpleNamespace
 from .. import limits
 from ..axes import check_second, default_length
 from ..cost import check_run
+from ..locate import locate
 from ..ir import Graph
 from ..parse import ParseError
 from ..shapes import Shapes, infer
+from .data import check_seed
 from .evaluate import evaluate
 from .plan import PASSES
 
@@ -84,14 +86,18 @@ def run(graph: Graph, inputs: dict, *, backend: str = "numpy", params: dict | No
     apply (plan.PASSES, all by default; () runs the equations exactly as written). A second time axis
     (`input y over u`, a decoder) takes its length from its inputs, else out_steps, else axes.default_length.
     """
+    check_seed(seed)
     ops = ops_for(backend, dtype)
     arrays = {name: ops.asarray(data) for name, data in inputs.items()}
     arrays = {name: a[:, None, :] if a.ndim == 2 else a for name, a in arrays.items()}
     lengths, batch = _lengths(graph, arrays, steps, out_steps)
     steps = lengths[""]
     _check_sizes(graph, arrays, lengths, batch, hidden)
-    shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
-    check_run(graph, shapes, steps, batch, lengths)   # inferred sizes counted, before anything is allocated
+    try:
+        shapes = infer(graph, {n: a.shape[-1] for n, a in arrays.items()}, hidden)
+        check_run(graph, shapes, steps, batch, lengths)   # inferred sizes counted, before anything is allocated
+    except ParseError as err:   # at the line and column of the variable it is about
+        raise locate(err, graph.source) from None
     for n in graph.kinds("input", "target"):
         if n.id not in arrays:
             arrays[n.id] = ops.zeros(lengths[n.axis], batch, shapes.sizes[n.id])

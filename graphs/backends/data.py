@@ -42,33 +42,50 @@ def tokenize(text: str, unit: str = "word") -> list[str]:
 
 def one_hot(tokens: list[str], vocabulary: list[str] | None = None) -> Sequence:
     """One row per token, a 1 in its vocabulary column; words outside a given vocabulary map to <unk>."""
+    columns, vocabulary = _columns(tokens, vocabulary)
+    rows = np.zeros((len(tokens), len(vocabulary)))
+    rows[np.arange(len(tokens)), columns] = 1.0
+    return Sequence(rows, tuple(tokens), tuple(vocabulary))
+
+
+def _columns(tokens: list[str], vocabulary: list[str] | None) -> tuple[list[int], list[str]]:
+    """Each token's column in the vocabulary (its own, sorted, with <unk> last, when none is given)."""
     if not tokens:
         raise ParseError("the text has no tokens: type at least one word")
     if len(tokens) > limits.MAX_SEQUENCE:
         raise ParseError(f"the text has {len(tokens):,} tokens; the limit is {limits.MAX_SEQUENCE:,}")
     vocabulary = list(vocabulary) if vocabulary else sorted(set(tokens)) + [UNKNOWN]
-    if len(vocabulary) > limits.MAX_VOCAB:
-        raise ParseError(f"the vocabulary has {len(vocabulary):,} entries; the limit is {limits.MAX_VOCAB:,}")
+    if len(vocabulary) - (UNKNOWN in vocabulary) > limits.MAX_VOCAB:   # <unk> is not one of the text's tokens
+        raise ParseError(f"the text has {len(vocabulary) - (UNKNOWN in vocabulary):,} distinct tokens; "
+                         f"the limit is {limits.MAX_VOCAB:,}")
     column = {w: i for i, w in enumerate(vocabulary)}
-    rows = np.zeros((len(tokens), len(vocabulary)))
-    rows[np.arange(len(tokens)), [column.get(t, column.get(UNKNOWN, 0)) for t in tokens]] = 1.0
-    return Sequence(rows, tuple(tokens), tuple(vocabulary))
+    return [column.get(t, column.get(UNKNOWN, 0)) for t in tokens], vocabulary
+
+
+def check_seed(seed) -> int:
+    """The seed, once it is a whole number NumPy's generator takes (0 to 2⁶⁴ - 1)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        raise ParseError(f"the seed is a whole number from 0 to 2⁶⁴ - 1, not {str(seed)[:30]}")
+    return int(seed)
 
 
 def from_text(text: str, unit: str = "word", embed: int = 0, seed: int = 0) -> Sequence:
     """A text as a one-hot sequence over its own vocabulary, or (embed > 0) as seeded random embeddings."""
+    check_seed(seed)
     if len(text) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the text is longer than {limits.MAX_UPLOAD_BYTES:,} characters")
-    sequence = one_hot(tokenize(text, unit))
+    tokens = tokenize(text, unit)
+    columns, vocabulary = _columns(tokens, None)
     if not embed:
-        if len(sequence.vocabulary) > limits.MAX_SIZE:   # one unit a word: past it, the run would refuse the input
-            raise ParseError(f"the text has {len(sequence.vocabulary) - 1:,} distinct tokens; one-hot takes at most "
+        if len(vocabulary) > limits.MAX_SIZE:   # one unit a word: past it, the run would refuse the input
+            raise ParseError(f"the text has {len(vocabulary) - 1:,} distinct tokens; one-hot takes at most "
                              f"{limits.MAX_SIZE - 1:,}: embed them (--embed 64) or shorten the text")
-        return sequence
+        return one_hot(tokens, vocabulary)
     if not 1 <= embed <= limits.MAX_SIZE:
         raise ParseError(f"the embedding size must be between 1 and {limits.MAX_SIZE}")
-    table = np.random.default_rng(seed).normal(size=(len(sequence.vocabulary), embed)) / np.sqrt(embed)
-    return Sequence(sequence.values @ table, sequence.tokens, sequence.vocabulary)
+    # each token's row of the table, looked up: no (tokens × vocabulary) one-hot matrix (800 MB at the limits)
+    table = np.random.default_rng(seed).normal(size=(len(vocabulary), embed)) / np.sqrt(embed)
+    return Sequence(table[columns], tuple(tokens), tuple(vocabulary))
 
 
 def from_numbers(text: str) -> Sequence:

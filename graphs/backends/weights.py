@@ -14,6 +14,7 @@ import numpy as np
 from .. import limits
 from ..parse import ParseError
 from . import need_torch
+from .torchfile import read_metadata
 
 GATES = {1: "rnn", 3: "gru", 4: "lstm"}   # rows of weight_hh are gates × hidden
 GATE_NAMES = {"rnn": [""], "gru": ["r", "z", "n"], "lstm": ["i", "f", "g", "o"]}
@@ -35,21 +36,22 @@ NONLINEARITIES = ("tanh", "relu")   # nn.RNN's choice; a state_dict does not rec
 def load_state_dict(data: bytes) -> dict:
     """Tensors from a torch.save(state_dict) file, read with weights_only=True (no code runs).
 
-    Each tensor's layout, dtype and shape are checked before any copy is made: a tiny file can hold an
-    expanded 40000×40000 view whose copy would take 12.8 GB.
+    Every entry's size and every tensor's dtype, shape, strides and storage are checked from the file's own
+    metadata (`torchfile.py`) before torch.load allocates anything: a tiny file can claim a storage of
+    gigabytes or an expanded 40000×40000 view.
     """
-    torch = need_torch()
     if len(data) > limits.MAX_UPLOAD_BYTES:
         raise ParseError(f"the weights file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes")
+    described = read_metadata(data)
+    torch = need_torch()
     try:
         state = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except Exception as err:  # noqa: BLE001 - torch raises many types for a broken file
         raise ParseError(f"this is not a readable torch weights file ({type(err).__name__}); "
                          "save one with torch.save(module.state_dict(), path)") from None
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()) \
+            or {str(k): tuple(v.shape) for k, v in state.items()} != {str(k): v.shape for k, v in described.items()}:
         raise ParseError("the file must hold a state_dict: a dict of tensors from module.state_dict()")
-    for key, tensor in state.items():
-        _check_tensor(str(key)[:40], tensor)
     arrays = {str(k): v.detach().to(torch.float64).numpy() for k, v in state.items()}
     for key, array in arrays.items():
         if not np.isfinite(array).all():
@@ -60,19 +62,6 @@ def load_state_dict(data: bytes) -> dict:
 def weights_text(data: bytes, nonlinearity: str = "tanh") -> str:
     """The explicit cell equations a torch weights file becomes (its params' values are not in them)."""
     return convert(load_state_dict(data), nonlinearity).text
-
-
-def _check_tensor(key: str, tensor) -> None:
-    """A dense, real, 1-D or 2-D tensor of a size a recurrence can have, checked from its metadata only."""
-    import torch
-    if tensor.layout != torch.strided or tensor.is_meta or tensor.is_quantized:
-        raise ParseError(f"{key} is not a plain dense tensor ({tensor.layout}, {tensor.device.type})")
-    if not tensor.is_floating_point():
-        raise ParseError(f"{key} holds {tensor.dtype}, not floating-point weights")
-    most = limits.MAX_SIZE * max(GATES)   # an LSTM's four gates of the largest hidden size
-    if tensor.dim() not in (1, 2) or not all(1 <= n <= most for n in tensor.shape):
-        raise ParseError(f"{key} has shape {tuple(tensor.shape)}: weights are 1-D or 2-D, "
-                         f"each side from 1 to {most:,}")
 
 
 def convert(state: dict, nonlinearity: str = "tanh") -> Converted:
