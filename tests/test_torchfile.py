@@ -1,8 +1,8 @@
 """Hostile weights files, made here: each is refused from the file's own metadata, before torch.load runs."""
-import collections
 import io
-import pickle
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import torch
@@ -18,46 +18,9 @@ def _saved(state: dict) -> bytes:
     return buffer.getvalue()
 
 
-class _Call:
-    """Pickles as fn(*args), as torch.save writes a tensor: GLOBAL fn, args, REDUCE."""
-
-    def __init__(self, fn, *args):
-        self.fn, self.args = fn, args
-
-    def __reduce__(self):
-        return self.fn, self.args
-
-
-class _Claim:
-    """A storage reference claiming numel numbers in the entry data/<key>."""
-
-    def __init__(self, key: str, numel: int):
-        self.key, self.numel = key, numel
-
-
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj):
-        if isinstance(obj, _Claim):
-            return "storage", torch.FloatStorage, obj.key, "cpu", obj.numel
-        return None
-
-
-def _forged(tensors: dict, records: dict[str, bytes], compress: int = zipfile.ZIP_STORED) -> bytes:
-    """A torch.save-shaped zip whose data.pkl says what we like: {key: (numel, shape, stride)}."""
-    state = collections.OrderedDict(
-        (key, _Call(torch._utils._rebuild_tensor_v2, _Claim(str(k), numel), 0, shape, stride, False,
-                    collections.OrderedDict()))
-        for k, (key, (numel, shape, stride)) in enumerate(tensors.items()))
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=2).dump(state)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=compress) as archive:
-        archive.writestr("archive/data.pkl", buffer.getvalue())
-        archive.writestr("archive/byteorder", "little")
-        archive.writestr("archive/version", "3\n")
-        for key, data in records.items():
-            archive.writestr(f"archive/data/{key}", data)
-    return out.getvalue()
+# the attack bench's forger: a data.pkl that says what we like over the entries we choose
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from forge import forged as _forged  # noqa: E402
 
 
 @pytest.fixture

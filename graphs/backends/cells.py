@@ -71,7 +71,7 @@ def _lstm(exprs, ctx) -> Cell | None:
         if not o_tanh_c:
             continue
         o, c = o_tanh_c[0].name, o_tanh_c[1].args[0].name
-        terms = _terms(exprs[c])
+        terms = addends(exprs[c])
         if len(terms) != 2:
             return None
         for shift in (-1, 1):
@@ -94,7 +94,7 @@ def _lstm(exprs, ctx) -> Cell | None:
 
 def _gru(exprs, ctx) -> Cell | None:
     for h, e in exprs.items():
-        terms = _terms(e)
+        terms = addends(e)
         if len(terms) != 2:
             continue
         for shift in (-1, 1):
@@ -117,12 +117,12 @@ def _gru(exprs, ctx) -> Cell | None:
 
 def _candidate(expr, r: str, past: Ref, ctx) -> Gate | None:
     """n's pre-activation: inputs and biases + r ⊙ (W @ past + biases), torch's GRU candidate."""
-    terms = _terms(expr)
+    terms = addends(expr)
     gated = [t for t in terms if _pair(t, "mul", lambda a: a == Ref(r), lambda a: True)]
     if len(gated) != 1:
         return None
     inner = _affine(_pair(gated[0], "mul", lambda a: a == Ref(r), lambda a: True)[1], past, ctx)
-    outer = _affine(_sum([t for t in terms if t is not gated[0]]), None, ctx) if len(terms) > 1 else Gate((), "", ())
+    outer = _affine(add_all([t for t in terms if t is not gated[0]]), None, ctx) if len(terms) > 1 else Gate((), "", ())
     if not (inner and outer) or inner.inputs:
         return None
     return Gate(outer.inputs, inner.past, outer.biases, inner.biases)
@@ -131,7 +131,7 @@ def _candidate(expr, r: str, past: Ref, ctx) -> Gate | None:
 def _affine(expr, past: Ref | None, ctx) -> Gate | None:
     """Σ W @ loop-free operand + biases + (exactly one) W @ past; None for anything else."""
     inputs, pasts, biases = [], [], []
-    for t in _terms(expr):
+    for t in addends(expr):
         if isinstance(t, Call) and t.fn == "matmul" and isinstance(t.args[0], Param) \
                 and ctx.shapes.get(t.args[0].name, ())[:1] == (ctx.units,) and len(ctx.shapes[t.args[0].name]) == 2:
             weight, operand = t.args[0].name, t.args[1]
@@ -185,14 +185,16 @@ def _activation(exprs, name: str) -> str:
     return e.fn if isinstance(e, Call) and e.fn in ("sigmoid", "tanh") and len(e.args) == 1 else ""
 
 
-def _terms(expr) -> list:
+def addends(expr) -> list:
+    """The terms of a chain of additions, in order."""
     if isinstance(expr, Call) and expr.fn == "add":
-        return [t for a in expr.args for t in _terms(a)]
+        return [t for a in expr.args for t in addends(a)]
     return [expr]
 
 
-def _sum(terms: list):
-    total = terms[0]
-    for term in terms[1:]:
+def add_all(parts: list):
+    """The terms added up again, left to right."""
+    total = parts[0]
+    for term in parts[1:]:
         total = Call("add", (total, term))
     return total

@@ -12,7 +12,7 @@ from .. import scc
 from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs, walk
 from ..ir import Graph
 from ..tree import balanced
-from .cells import match
+from .cells import add_all as _sum, match, addends as _terms
 from .fused import Values, run_cell
 from .plan import COLS, PASSES, plan_loop
 
@@ -159,20 +159,6 @@ def _loop_free(expr, keep: set[str]) -> bool:
     """A part worth computing for all steps at once: it reads some sequence, and nothing of the loop."""
     return (isinstance(expr, Call) and bool(refs(expr)) and _reads_no(expr, keep)
             and expr.fn != "teacher_forcing")
-
-
-def _terms(expr) -> list:
-    """The terms of a chain of additions, in order."""
-    if isinstance(expr, Call) and expr.fn == "add":
-        return [t for a in expr.args for t in _terms(a)]
-    return [expr]
-
-
-def _sum(terms: list):
-    total = terms[0]
-    for term in terms[1:]:
-        total = Call("add", (total, term))
-    return total
 
 
 def _order(exprs: dict) -> list[str]:
