@@ -11,7 +11,7 @@ from graphs.unfold import unfold
 from viz import Diagram
 from viz.dot import LARGE, to_dot
 from viz.render import render_svg
-from viz.layout import Lanes, bend
+from viz.routes import Lanes, bend
 from viz.notation import book
 from viz.svg import suits, to_svg
 

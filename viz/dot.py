@@ -5,7 +5,9 @@ from graphs.ir import Edge, Graph, Node
 from graphs.limits import MAX_CIRCUIT_EDGES
 
 from . import colors
-from .layout import LabelSpots, Lanes, grid, label_position, place_on
+from .label_spots import LabelSpots
+from .layout import grid, place_on
+from .routes import Lanes, label_position
 from .style import EDGE_STYLE, FONT, LABEL_COLOR, MUTED, NODE_STYLE
 from .notation import name_in_book, show
 from .textsize import variable_diameters
@@ -240,7 +242,7 @@ def _delay_words(delay: int) -> str:
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
                       steps: dict[str, int | None], radius: dict[tuple[float, float], float],
                       notation: str) -> list[str]:
-    """Straight edges, or bent at an invisible point (see layout.bend); θ labels as small text nodes beside them."""
+    """Straight edges, or bent at an invisible point (see routes.bend); θ labels as small text nodes beside them."""
     lines = []
     label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
     repeats: dict[tuple[str, str], int] = {}

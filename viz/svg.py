@@ -15,7 +15,8 @@ from graphs.nogc import paused_gc
 
 from . import colors
 from .dot import LARGE, ROUND, edge_label, edge_style, node_style, tooltip, unlabelled
-from .layout import Lanes, grid, label_position
+from .layout import grid
+from .routes import Lanes, label_position
 from .notation import show
 from .style import FONT, NODE_STYLE
 from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, text_width, variable_diameters
