@@ -2,11 +2,10 @@
 
 Weights come in torch's layout (w_ih, w_hh, b_ih, b_hh; gates i f g o, or r z n). Each step is one product
 with the past state and a few element-wise calls into memory allocated once. What a step costs decides the
-design (bench/backend_bench.py, README "Performance"):
-- At batch 1 every NumPy call costs about 0.5 µs besides its arithmetic, so a step is counted in calls: a
-  sample is a vector (1-D calls take NumPy's shortest path), and the product reads [h(t-1) | x(t) | 1], so it
-  adds the input's part and the bias too (the RNN and the LSTM).
-- At batch 64, NumPy's float32 exp costs half of what its tanh does, so a sigmoid gate is kept as
+design (bench/backend_bench.py; README, Performance):
+- At batch 1 every NumPy call costs about 0.5 µs besides its arithmetic, so a step is counted in calls, and
+  a sample is a vector (1-D calls take NumPy's shortest path).
+- At batch 64, NumPy's float32 exp costs half of what its tanh does. So a sigmoid gate is kept as
   d = 1 + exp(-a) = 1/σ(a), the sign folded into its weights; a gate then acts by dividing, and the LSTM's
   i ⊙ g and f ⊙ c come out of one division, [g | c] / [d_i | d_f].
 """
@@ -14,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-BLOCK = 32_768   # numbers in a block of the GRU's input parts: with the weights, it stays in the core's cache
+BLOCK = 32_768   # numbers in a block of input parts (_input_steps): with the weights, it stays in the cache
 
 
 def run(kind: str, xs, starts: tuple, weights: list, time_loop):
@@ -29,19 +28,24 @@ def run(kind: str, xs, starts: tuple, weights: list, time_loop):
     return tuple(m[:, None] if single and m is not None else m for m in made)
 
 
-def _reads(xs, start):
-    """(T + 1, [batch,] n + width + 1) memory whose row t is [h(t-1) | x(t) | 1]: the loop writes h(t) into
-    row t + 1, so that one product per step, by weights stacked as [W_hh; W_ih; b], adds the input's part too."""
-    n, width = start.shape[-1], xs.shape[-1]
+def _feed(xs, start, w_ih, w_hh, bias, blocks: list[tuple[slice, float]]):
+    """(weights, the state at every step, steps): each step is (what the product reads, what to add to the
+    product or None, where h(t) goes). Gate rows are reordered and scaled by `blocks`: [scale * rows, ...].
+
+    With a batch, row t of `read` is [h(t-1) | x(t) | 1] and h(t) is written into row t + 1, so that one
+    product by [W_hh; W_ih; b] adds the input's part and the bias too (one call less per step). A single
+    sample's product is a matrix-vector one, where 17 more rows cost more than that call: it reads h(t-1) and
+    adds the input's part, made a block of steps at a time."""
+    n, width = w_hh.shape[1], xs.shape[-1]
+    if xs.ndim == 2:
+        states = np.empty((len(xs), n), xs.dtype)
+        adds = (x for x, _ in _input_steps(xs, _rows(w_ih, blocks), _rows(bias, blocks), len(bias)))
+        return _rows(w_hh, blocks).T.copy(), states, zip([start, *states[:-1]], adds, states)
     read = np.empty((len(xs) + 1, *xs.shape[1:-1], n + width + 1), xs.dtype)
     read[0, ..., :n], read[:-1, ..., n:-1], read[..., -1] = start, xs, 1.0
-    return read
-
-
-def _stacked(w_ih, w_hh, bias, blocks: list[tuple[slice, float]]):
-    """[W_hh; W_ih; b]ᵀ-shaped weights (n + width + 1, rows) for _reads, with blocks of gate rows reordered
-    and scaled: [scale * gate rows for rows, scale in blocks]."""
-    return np.concatenate([_rows(w_hh, blocks).T, _rows(w_ih, blocks).T, _rows(bias, blocks)[None]])
+    weights = np.concatenate([_rows(w_hh, blocks).T, _rows(w_ih, blocks).T, _rows(bias, blocks)[None]])
+    states = read[1:, ..., :n]
+    return weights, states, zip(read[:-1], [None] * len(xs), states)
 
 
 def _rows(matrix, blocks: list[tuple[slice, float]]):
@@ -49,32 +53,34 @@ def _rows(matrix, blocks: list[tuple[slice, float]]):
 
 
 def _rnn(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
-    n = w_hh.shape[1]
-    weights = _stacked(w_ih, w_hh, b_ih + b_hh, [(slice(None), 1.0)])
-    read = _reads(xs, starts[0])
-    pre = np.empty(read.shape[1:-1] + (n,), xs.dtype)   # np.dot writes only into contiguous memory
-    for now, h_t in zip(read[:-1], read[1:, ..., :n]):
+    weights, hs, steps = _feed(xs, starts[0], w_ih, w_hh, b_ih + b_hh, [(slice(None), 1.0)])
+    pre = np.empty(hs.shape[1:], xs.dtype)   # np.dot writes only into contiguous memory
+    for now, x, h_t in steps:
         np.dot(now, weights, pre)
+        if x is not None:
+            np.add(pre, x, pre)
         if kind == "rnn_tanh":
             np.tanh(pre, h_t)
         else:
             np.maximum(pre, 0.0, out=h_t)
-    return read[1:, ..., :n], None
+    return hs, None
 
 
 def _lstm(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
     n, lead, dtype = w_hh.shape[1], xs.shape[1:-1], xs.dtype
     i, f, g, o = (slice(k * n, (k + 1) * n) for k in range(4))
-    weights = _stacked(w_ih, w_hh, b_ih + b_hh, [(o, -1.0), (i, -1.0), (f, -1.0), (g, 1.0)])   # σ's: exp(-a)
-    read = _reads(xs, starts[0])
+    weights, hs, steps = _feed(xs, starts[0], w_ih, w_hh, b_ih + b_hh,
+                               [(o, -1.0), (i, -1.0), (f, -1.0), (g, 1.0)])   # the σ gates negated: exp(-a)
     pairs = np.empty((len(xs) + 1, *lead, 2 * n), dtype)   # row t: [g(t) | c(t-1)]
     pairs[0, ..., n:] = starts[1]
     gates, both, tmp = (np.empty(lead + (k * n,), dtype) for k in (4, 2, 1))
     d, d_o, d_if, a_g = gates[..., :3 * n], gates[..., :n], gates[..., n:3 * n], gates[..., 3 * n:]
     ig, fc = both[..., :n], both[..., n:]
     one = np.ones(3 * n, dtype)   # an array, not 1.0: a Python number costs a conversion on every call
-    for now, pair, g_t, c_t, h_t in zip(read[:-1], pairs, pairs[..., :n], pairs[1:, ..., n:], read[1:, ..., :n]):
+    for (now, x, h_t), pair, g_t, c_t in zip(steps, pairs, pairs[..., :n], pairs[1:, ..., n:]):
         np.dot(now, weights, gates)
+        if x is not None:
+            np.add(gates, x, gates)
         np.exp(d, d)
         np.add(d, one, d)             # d = 1 + exp(-a) = 1/σ(a)
         np.tanh(a_g, g_t)
@@ -82,7 +88,7 @@ def _lstm(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
         np.add(ig, fc, c_t)
         np.tanh(c_t, tmp)
         np.divide(tmp, d_o, h_t)      # o ⊙ tanh(c)
-    return read[1:, ..., :n], pairs[1:, ..., n:]
+    return hs, pairs[1:, ..., n:]
 
 
 def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
