@@ -1,7 +1,7 @@
 """Run a recognised cell (graphs/backends/cells.py) with the backend's fused kernel, as nn.LSTM runs.
 
-The kernel returns the state at every step (a kernel may return an LSTM's c too). The loop's other members
-(gates, c) are kept as a recipe and computed when first read, from that state, by the ordinary evaluator:
+The kernel returns the state at every step (NumPy's also an LSTM's c). The loop's other members (gates,
+torch's c) are kept as a recipe and computed when first read, from that state, by the ordinary evaluator:
 the same split nn.LSTM makes, which returns h and not its gates.
 """
 from __future__ import annotations

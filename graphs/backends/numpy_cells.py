@@ -17,16 +17,15 @@ BLOCK = 32_768   # numbers in a block of input parts (_input_steps): with the we
 
 
 def run(kind: str, xs, starts: tuple, weights: list, time_loop):
-    """(the state at every step, (T, batch, units); None): an LSTM's c, like its gates, is computed when read
-    (graphs/backends/fused.py), as after torch's kernel. Keeping c at every step here cost more than it saved."""
+    """(the state at every step, an LSTM's c at every step or None), each (T, batch, units)."""
     kernel = {"rnn_tanh": _rnn, "rnn_relu": _rnn, "gru": _gru, "lstm": _lstm}[kind]
     single = xs.shape[1] == 1
     if single:   # one sample: vectors
         xs, starts = xs[:, 0], tuple(s[0] for s in starts)
     # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
     with time_loop(), np.errstate(over="ignore"):
-        states = kernel(kind, xs, starts, *weights)
-    return (states[:, None] if single else states), None
+        made = kernel(kind, xs, starts, *weights)
+    return tuple(m[:, None] if single and m is not None else m for m in made)
 
 
 def _feed(xs, start, w_ih, w_hh, bias, blocks: list[tuple[slice, float]]):
@@ -64,7 +63,7 @@ def _rnn(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
             np.tanh(pre, h_t)
         else:
             np.maximum(pre, 0.0, out=h_t)
-    return hs
+    return hs, None
 
 
 def _lstm(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
@@ -72,23 +71,26 @@ def _lstm(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
     i, f, g, o = (slice(k * n, (k + 1) * n) for k in range(4))
     weights, hs, steps = _feed(xs, starts[0], w_ih, w_hh, b_ih + b_hh,
                                [(o, -1.0), (i, -1.0), (f, -1.0), (g, 1.0)])   # the σ gates negated: exp(-a)
-    gates, pair, both, tmp = (np.empty(lead + (k * n,), dtype) for k in (4, 2, 2, 1))
+    # row t: [g(t) | c(t-1)], so c at every step is kept at no extra call (read later, it would run c's loop
+    # op by op: the character model's sampler reads it at every character)
+    pairs = np.empty((len(xs) + 1, *lead, 2 * n), dtype)
+    pairs[0, ..., n:] = starts[1]
+    gates, both, tmp = (np.empty(lead + (k * n,), dtype) for k in (4, 2, 1))
     d, d_o, d_if, a_g = gates[..., :3 * n], gates[..., :n], gates[..., n:3 * n], gates[..., 3 * n:]
-    g_, c, ig, fc = pair[..., :n], pair[..., n:], both[..., :n], both[..., n:]
-    c[...] = starts[1]
+    ig, fc = both[..., :n], both[..., n:]
     one = np.ones(3 * n, dtype)   # an array, not 1.0: a Python number costs a conversion on every call
-    for now, x, h_t in steps:
+    for (now, x, h_t), pair, g_t, c_t in zip(steps, pairs, pairs[..., :n], pairs[1:, ..., n:]):
         np.dot(now, weights, gates)
         if x is not None:
             np.add(gates, x, gates)
         np.exp(d, d)
         np.add(d, one, d)             # d = 1 + exp(-a) = 1/σ(a)
-        np.tanh(a_g, g_)
+        np.tanh(a_g, g_t)
         np.divide(pair, d_if, both)   # [g | c] / [d_i | d_f] = [i ⊙ g | f ⊙ c]
-        np.add(ig, fc, c)
-        np.tanh(c, tmp)
+        np.add(ig, fc, c_t)
+        np.tanh(c_t, tmp)
         np.divide(tmp, d_o, h_t)      # o ⊙ tanh(c)
-    return hs
+    return hs, pairs[1:, ..., n:]
 
 
 def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
@@ -116,7 +118,7 @@ def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
         np.divide(tmp, d_z, tmp)
         np.add(n_, tmp, h_t)
         h = h_t
-    return hs
+    return hs, None
 
 
 def _input_steps(xs, w_ih, bias, split: int):
