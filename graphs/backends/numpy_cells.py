@@ -34,8 +34,9 @@ def _feed(xs, start, w_ih, w_hh, bias, blocks: list[tuple[slice, float]]):
 
     With a batch, row t of `read` is [h(t-1) | x(t) | 1] and h(t) is written into row t + 1, so that one
     product by [W_hh; W_ih; b] adds the input's part and the bias too (one call less per step). A single
-    sample's product is a matrix-vector one, where 17 more rows cost more than that call: it reads h(t-1) and
-    adds the input's part, made a block of steps at a time."""
+    sample's product is a matrix-vector one, where those extra rows cost more than the call they save (input
+    16, hidden 128: about 1 µs against 0.5): it reads h(t-1) and adds the input's part, made a block of steps
+    at a time."""
     n, width = w_hh.shape[1], xs.shape[-1]
     if xs.ndim == 2:
         states = np.empty((len(xs), n), xs.dtype)
