@@ -151,3 +151,53 @@ def test_asking_for_traces_runs_the_loop_step_by_step(kernels):
     traces: dict = {}
     run(graph, _inputs(graph), backend="torch", hidden=5, traces=traces)
     assert kernels == [] and len(traces["h"]) == 6
+
+
+@pytest.mark.parametrize("kind, kernel", [("RNN", "rnn_tanh"), ("GRU", "gru"), ("LSTM", "lstm")])
+def test_a_single_sample_runs_fused_as_vectors_with_every_value_unchanged(kind, kernel, kernels, monkeypatch):
+    """Batch 1 takes its own path in the NumPy kernels (vectors; input parts made a few steps at a time)."""
+    from graphs.backends import numpy_cells
+    monkeypatch.setattr(numpy_cells, "BLOCK", 50)   # a few steps per block, so that blocks have seams
+    converted = _torch_text(kind)
+    graph = parse(converted.text)
+    inputs = {name: x[:, :1] for name, x in _inputs(graph, steps=9).items()}
+    written = run(graph, inputs, params=converted.params, passes=()).arrays()
+    kernels.clear()
+    fused = run(graph, inputs, params=converted.params).arrays()
+    assert kernels == [kernel] * 4
+    for key in written:
+        np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_float32_kernels_agree_with_torch_modules(kind, batch, kernels):
+    torch.manual_seed(1)
+    module = getattr(torch.nn, kind)(4, 5)
+    converted = convert({k: v.detach().double().numpy() for k, v in module.state_dict().items()})
+    xs = torch.randn(7, batch, 4)
+    ours = run(parse(converted.text), {"x": xs.numpy()}, params=converted.params, dtype="float32")
+    state = ours.values[converted.outputs[0]]
+    assert state.dtype == np.float32 and kernels
+    np.testing.assert_allclose(state, module(xs)[0].detach().numpy(), rtol=0, atol=2e-6)
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_saturated_gates_give_their_limits_without_warnings(kind, batch, kernels):
+    """Weights × 1000: exp(-a) overflows to inf inside the kernel, where 1/inf = 0 is σ's right value."""
+    import warnings
+    converted = _torch_text(kind)
+    params = {k: v * 1000 for k, v in converted.params.items()}
+    graph = parse(converted.text)
+    inputs = {name: x[:, :batch] for name, x in _inputs(graph).items()}
+    with pytest.warns(RuntimeWarning, match="overflow"):   # the equations as written meet the same overflow
+        written = run(graph, inputs, params=params, passes=()).arrays()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = run(graph, inputs, params=params)
+        states = {name: fused.values[name] for name in fused.values._data if name in written}   # kernels made these
+    assert kernels == [kind.lower()] * 4 and states
+    for key, value in states.items():
+        assert np.isfinite(value).all(), key
+        np.testing.assert_allclose(value, written[key], rtol=0, atol=1e-9, err_msg=key)
