@@ -28,7 +28,9 @@
     return seen;
   }
 
-  function init(root) {
+  // frames: the player's data (viz/playback.py) or null. The root may be a page of its own (viz/interactive.py's
+  // diagram_html) or a component in the app's page (component.js): what it adds to the page, dispose() removes.
+  function init(root, frames) {
     var svg = root.querySelector("svg");
     var stage = root.querySelector(".stage");
     var groups = Array.prototype.slice.call(svg.querySelectorAll("g.node, g.edge"));
@@ -57,8 +59,8 @@
     svg.removeAttribute("width");
     svg.removeAttribute("height");
 
-    var frames = JSON.parse(root.parentNode.querySelector("script.frames").textContent || "null");
-    var view = { root: root, svg: svg, nodes: nodes, frames: frames, tipFor: null };
+    var view = { root: root, svg: svg, nodes: nodes, frames: frames, tipFor: null, name: root.dataset.name,
+                 cleanups: [] };
     if (frames && window.UnfoldPlayer) window.UnfoldPlayer.prepare(view);
 
     var bar = document.createElement("div");
@@ -72,6 +74,7 @@
     button(bar, "full screen", "full screen", function () {
       if (document.fullscreenElement) document.exitFullscreen(); else root.requestFullscreen();
     });
+    function onFullscreen() { setTimeout(refit, 50); }
     root.insertBefore(bar, stage);
     if (frames && window.UnfoldPlayer) window.UnfoldPlayer.start(view);
     if (frames && window.UnfoldBackward) window.UnfoldBackward.start(view);
@@ -80,7 +83,12 @@
                                   dblClickZoomEnabled: true, mouseWheelZoomEnabled: true, controlIconsEnabled: false });
     keepZoomInLink(view, "zoom_" + root.dataset.name);
     window.addEventListener("resize", refit);
-    document.addEventListener("fullscreenchange", function () { setTimeout(refit, 50); });
+    document.addEventListener("fullscreenchange", onFullscreen);
+    view.cleanups.push(function () {
+      window.removeEventListener("resize", refit);
+      document.removeEventListener("fullscreenchange", onFullscreen);
+      view.zoom.destroy();
+    });
 
     var lit = [];
     function clear() {
@@ -108,6 +116,7 @@
     var channel = window.BroadcastChannel ? new BroadcastChannel("unfold-hover") : null;
     var me = root.dataset.name;
     if (channel) {
+      view.cleanups.push(function () { channel.close(); });
       channel.onmessage = function (event) {
         if (event.data.from === me) return;
         clear();
@@ -121,7 +130,7 @@
     var tip = document.createElement("div");
     tip.className = "tip";
     tip.setAttribute("role", "tooltip");
-    document.body.appendChild(tip);
+    root.appendChild(tip);   // inside the diagram: in the app's page it leaves with it
 
     svg.addEventListener("mouseover", function (event) {
       var g = event.target.closest("g.node, g.edge");
@@ -148,8 +157,10 @@
       if (channel) channel.postMessage({ from: me, variable: null });
     });
 
-    followTheme();
-    window.unfoldView = view;   // for tests and the console
+    followTheme(view);
+    view.dispose = function () { view.cleanups.forEach(function (f) { f(); }); view.cleanups = []; };
+    window.unfoldView = view;   // for tests and the console; by name when a page holds several
+    (window.unfoldViews = window.unfoldViews || {})[me] = view;
     return view;
   }
 
@@ -168,19 +179,37 @@
       var sizes = zoom.getSizes();
       zoom.pan({ x: sizes.width / 2 - saved.x * sizes.realZoom, y: sizes.height / 2 - saved.y * sizes.realZoom });
     }
+    function atFit() {
+      var c = centre();
+      return Math.abs(zoom.getZoom() - 1) < 1e-3 && Math.abs(c.x - fitted.x) < 1 && Math.abs(c.y - fitted.y) < 1;
+    }
     function save() {
       var c = centre(), z = zoom.getZoom();
-      var atFit = Math.abs(z - 1) < 1e-3 && Math.abs(c.x - fitted.x) < 1 && Math.abs(c.y - fitted.y) < 1;
-      share.set(key, atFit ? null : [+z.toFixed(3), +c.x.toFixed(1), +c.y.toFixed(1)].join(","));
+      share.set(key, atFit() ? null : [+z.toFixed(3), +c.x.toFixed(1), +c.y.toFixed(1)].join(","));
     }
     function later() { clearTimeout(timer); timer = setTimeout(save, 250); }
     zoom.setOnZoom(later);
     zoom.setOnPan(later);
+    view.cleanups.push(function () { clearTimeout(timer); });
     view.saveZoom = save;   // for tests
+    // A new drawing of the same diagram (τ changed) keeps the reader's scale on screen and the point at the
+    // centre, not the zoom relative to "fit": the wider drawing would otherwise shrink under their eyes.
+    view.zoomState = function () {
+      var c = centre();
+      return atFit() ? null : { realZoom: zoom.getSizes().realZoom, x: c.x, y: c.y };
+    };
+    view.setZoomState = function (state) {
+      var fitZoom = zoom.getSizes().realZoom / zoom.getZoom();
+      zoom.zoom(Math.min(40, Math.max(0.3, state.realZoom / fitZoom)));
+      var sizes = zoom.getSizes();
+      zoom.pan({ x: sizes.width / 2 - state.x * sizes.realZoom, y: sizes.height / 2 - state.y * sizes.realZoom });
+      save();
+    };
   }
 
-  // Dark when the Streamlit page around us is dark: its background decides.
-  function followTheme() {
+  // Dark when the Streamlit page around us is dark: its background decides (the page's own when the diagram
+  // is a component in it, the parent's when it is a page in an iframe).
+  function followTheme(view) {
     function check() {
       var dark = false;
       try {
@@ -189,10 +218,12 @@
         var rgb = (getComputedStyle(app).backgroundColor.match(/[\d.]+/g) || [255, 255, 255]).map(Number);
         dark = rgb.length < 4 || rgb[3] > 0 ? (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) < 128 : false;
       } catch (e) { dark = false; }   // not inside the app (a saved page): stay light
-      document.body.classList.toggle("dark", dark);
+      view.root.classList.toggle("dark", dark);
     }
     check();
-    setInterval(check, 1000);
+    var timer = setInterval(check, 1000);
+    view.checkTheme = check;
+    view.cleanups.push(function () { clearInterval(timer); });
   }
 
   window.Unfold = { init: init, ancestors: ancestors };
