@@ -350,8 +350,11 @@ def warm_other_pages() -> None:
         run_page_html(*run, state, None, options)
         gradient_plot(*run[:3], *run[4:], "L", state, True, None, False)
 
+    def explain_first() -> None:   # the Explain page's scores: its models and NumPy, no plot yet
+        order_scores(default["first"], default["second"])
+
     # NumPy and matplotlib first (the Run and Explain pages' first paint), torch last
-    warm_once(forward, lambda: order_views(default["first"], default["second"], False), backward)
+    warm_once(explain_first, forward, lambda: order_views(default["first"], default["second"], False), backward)
 
 
 def second_axis_steps(source: str, widget: bool = True) -> int | None:
@@ -429,7 +432,7 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
     options = run_options(load(recurrence=source), out_steps)
-    waiting = torch_on_its_way()
+    waiting = still_loading()   # right after a server starts: what the background warm-up has not imported yet
     try:
         values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     except ParseError as err:
@@ -439,7 +442,8 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload, options, not waiting)
+        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload, options,
+                                     "torch" not in waiting)
         st.caption("▶ play runs the forward pass in your browser; each vector node shows a strip of its units' "
                    "colours. ◂ backward shows ‖∂L/∂h(t)‖ flowing back from the last loss, as the width of the "
                    "recurrent edges. Hover a node for its whole vector, a parameter for every edge it acts on.")
@@ -458,35 +462,44 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     states = values[shown][:, 0]
     axis = load(recurrence=source).node(shown).axis
     tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
+    if "viz.plots" in waiting:
+        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
+        return
     st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale, dark()), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units), None, dark()), width="stretch")
     if "L" in values and state and waiting:
-        st.fragment(rerun_when_torch_is_ready, run_every=0.5)()
+        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
     elif "L" in values and state:
         gradients(source, text, split, hidden, seed, state, upload)
 
 
-def torch_on_its_way() -> bool:
-    """Whether torch (the gradients' autograd) is still being imported by this process's background warm-up.
+LOADED_LATE = ("viz.plots", "torch")   # matplotlib (the plots), torch (the gradients): seconds to import
 
-    Then the Run page is drawn at once without what needs it (the gradient plot, the backward pass), and
-    completes itself when torch is there, rather than wait seconds on a blank page."""
+
+def still_loading() -> tuple[str, ...]:
+    """The modules of LOADED_LATE this process's background warm-up is still importing.
+
+    Meanwhile the Run page shows the diagram at once, without what needs them (the plots, the gradients and
+    the backward pass), and completes itself when they are there, rather than wait seconds on a blank page."""
     from viz.warm import imported, warming
-    if imported("torch"):
-        return False
+    missing = tuple(name for name in LOADED_LATE if not imported(name))
+    if not missing:
+        return ()
     warm_other_pages()   # a first visit straight to the Run page: start the warm-up now
-    return warming()
+    return missing if warming() else ()
 
 
-def rerun_when_torch_is_ready() -> None:
-    """A fragment polled twice a second while torch loads: the whole page again (now with gradients) once it is."""
+def rerun_when_loaded(missing: tuple[str, ...]) -> None:
+    """A fragment polled twice a second while the warm-up imports: the whole page again once all is there."""
     from viz.warm import imported, warming
-    if imported("torch") or not warming():
+    if all(imported(name) for name in missing) or not warming():
         st.rerun(scope="app")
-    st.caption("⏳ The gradient plot and the backward pass are on their way: torch is loading (once per server, "
-               "a few seconds).")
+    shown = ["the plots"] * ("viz.plots" in missing) + ["the gradients and the backward pass"] * ("torch" in missing)
+    st.caption("⏳ " + " and ".join(shown).capitalize() + " are on their way: " +
+               " and ".join({"viz.plots": "matplotlib", "torch": "torch"}[n] for n in missing) +
+               " loading (once per server start, a few seconds).")
 
 
 def gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str, upload) -> None:
@@ -530,6 +543,17 @@ def order_views(first: str, second: str, dark: bool = False) -> dict:
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def order_scores(first: str, second: str) -> dict:
+    """The scores and the parting steps of the two sentences (order_views without its plots: no matplotlib)."""
+    from graphs.explainers.trace import trace_pair
+    from graphs.explainers.window import classify
+    model = models()["sentiment"]
+    trace = trace_pair(model, first, second)
+    return {"steps": (trace["divergence_step"], trace["flip_step"]),
+            "scores": [classify(model, models()["window"], s) for s in (first, second)]}
+
+
 @st.cache_data(max_entries=8, show_spinner="Scoring every position…")
 def year_plot(dark: bool = False) -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
@@ -559,8 +583,9 @@ def order_matters() -> None:
     a, b = st.columns(2)
     first = a.text_input("First sentence", key="first")
     second = b.text_input("Second sentence", key="second")
+    waiting = "viz.plots" in still_loading()
     try:
-        views = order_views(first, second, dark())
+        views = order_scores(first, second) if waiting else order_views(first, second, dark())
     except ParseError as err:
         st.error(plain(err))
         return
@@ -579,6 +604,9 @@ def order_matters() -> None:
                                          "The hidden states never part") + "; " +
                 (f"the verdicts part for good at step {flipped}." if flipped else
                  "the verdicts do not end apart (or the sentences differ in length)."))
+    if waiting:
+        st.fragment(rerun_when_loaded, run_every=0.5)(("viz.plots",))
+        return
     st.image(views["trace"], width="stretch")
     st.image(views["lines"], width="stretch")
     left, right = st.columns(2)
