@@ -12,6 +12,8 @@ Starts `streamlit run app.py` (the repository's .streamlit/config.toml applies) 
   so these steps find their drawing cached when the reader is not faster than that);
 - τ jumps: the slider moved by several steps at once (PageUp), to a τ nobody drew before: the whole drawing
   is computed while the reader waits.
+- with --floor, for reference: the first load of an empty Streamlit app (a title and a line of text) in the same
+  browser, Streamlit's own front end booting, which no app can go below.
 Prints the medians and 95th percentiles, with the load average of the machine (other processes slow everything).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -62,26 +65,55 @@ def first_load(browser, url: str) -> float:
     return took
 
 
+def serve(script: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                               "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                              cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.25)
+    return server, url
+
+
+def empty_app_floor(browser, rounds: int = 3) -> list[tuple[float, str]]:
+    """First loads of an empty Streamlit app (after one to start it): the front end's own boot."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "empty.py").write_text("import streamlit as st\nst.title('Empty')\nst.write('first content')\n")
+    server, url = serve(folder / "empty.py", folder)
+    try:
+        times = []
+        for k in range(rounds + 1):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            begin = time.perf_counter()
+            page.goto(url)
+            page.get_by_text("first content").wait_for(timeout=120_000)
+            if k:
+                times.append((time.perf_counter() - begin, load_average()))
+            context.close()
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--jumps", type=int, default=8)
+    parser.add_argument("--floor", action="store_true", help="also time an empty Streamlit app's first load")
     parser.add_argument("--pause", type=int, default=600, help="ms a reader looks at each picture before the next "
                         "change (0: as fast as the page allows, as the bench did before the drawing ahead)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                               str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    server, url = serve(ROOT / "app.py", ROOT)
+    floor = []
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.25)
         with sync_playwright() as p:
             browser = p.chromium.launch(**CHROMIUM)
             fresh = first_load(browser, url), load_average()
@@ -113,6 +145,8 @@ def main() -> None:
                 if tau >= 55:
                     break
             loads.append(os.getloadavg()[0])
+            if args.floor:
+                floor = empty_app_floor(browser)
             browser.close()
     finally:
         server.terminate()
@@ -124,6 +158,9 @@ def main() -> None:
           f"p95 {p95(changes) * 1e3:.0f} ms over {len(changes)} changes (τ 5..{4 + len(changes)}, "
           f"{args.pause} ms between them); "
           f"load {loads[0]:.1f} → {loads[1]:.1f}")
+    if floor:
+        print("for reference, an empty Streamlit app's first load (new browser): "
+              + ", ".join(f"{t * 1e3:.0f} ms ({load})" for t, load in floor))
     if jumps:
         print(f"τ jump (PageUp, nothing cached) to new picture: median {statistics.median(jumps) * 1e3:.0f} ms, "
               f"p95 {p95(jumps) * 1e3:.0f} ms over {len(jumps)} jumps; load {loads[1]:.1f} → {loads[2]:.1f}")
