@@ -19,7 +19,8 @@ from .annotate import annotate
 from .describe import describe
 
 WEB = Path(__file__).parent / "web"
-SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "diagram.js", "player.js", "backward.js")
+SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "viewstate.js", "diagram.js", "player.js",
+           "backward.js")
 COMPONENT = "component.js"   # the component's entry: an ES module whose default export mounts a diagram
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
