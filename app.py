@@ -14,7 +14,8 @@ from graphs.parse import assumptions
 from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
-from viz.guide import READING, SYNTAX
+from viz.guide import EXAMPLE, READING, SYNTAX
+from viz.interactive import component_css, component_js, theme_js
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
 from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
@@ -23,6 +24,10 @@ from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_f
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
 DIAGRAM_HEIGHT = 460   # px of each interactive diagram; the drawing is fitted inside and zooms from there
+# One component element per diagram, kept across reruns (stable key): a rerun sends it the new SVG only
+DIAGRAM = st.components.v2.component("unfold.diagram", css=component_css(), js=component_js())
+# Asks for a rerun when the browser's theme differs from the one the plots were drawn in
+THEME = st.components.v2.component("unfold.theme", js=theme_js())
 
 
 def sequence_of(text: str, split: str, upload: tuple | None):
@@ -55,21 +60,23 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the player…")
 def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
-                  upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple[str, float]:
-    """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
-    from viz.interactive import diagram_html
+                  upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0),
+                  with_backward: bool = True) -> tuple[dict, float]:
+    """The unfolded graph with every frame's values, played in the browser (the component's data); and the
+    shared colour scale. with_backward False: the forward pass alone (no torch needed)."""
+    from viz.interactive import diagram_data
     from viz.playback import backward, playback
     values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     unfolded = view(load(recurrence=source), "unfolded", len(tokens), tree=options[2] or None,
                     out_steps=len(out_tokens) or None)
     frames = playback(unfolded, values, list(tokens) + list(out_tokens))   # a decoder's steps come after
-    if "L" in values and state:
+    if "L" in values and state and with_backward:
         try:
             frames["backward"] = backward(state, *last_loss_gradients(source, text, split, hidden, seed, state, upload))
         except ParseError:
             pass   # no gradient to show (no state reading its own past): the forward pass alone
-    page = diagram_html(svg_of(to_dot(unfolded)), unfolded, title=f"the forward pass over {len(tokens)} steps",
-                        frames=frames, name="run")
+    page = diagram_data(svg_of(to_dot(unfolded)), unfolded, title=f"the forward pass over {len(tokens)} steps",
+                        frames=frames, name="run", height=DIAGRAM_HEIGHT + 60)
     return page, frames["scale"]
 
 
@@ -164,16 +171,17 @@ def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) ->
 
 @st.cache_data(max_entries=64, show_spinner="Drawing…")
 def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str,
-                 out_steps: int | None = None) -> str:
-    """The interactive page of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
-    from viz.interactive import diagram_html
+                 out_steps: int | None = None) -> dict:
+    """The interactive diagram of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
+    from viz.interactive import diagram_data
     graph = load(recurrence=source)
     if steps is None:
-        return diagram_html(svg_of(circuit_dot(source, param_nodes)), graph, title="the circuit", name=name)
+        return diagram_data(svg_of(circuit_dot(source, param_nodes)), graph, title="the circuit", name=name,
+                            height=DIAGRAM_HEIGHT)
     graph = view(graph, "window" if generic else "unfolded", steps, param_nodes=param_nodes, elide=elide,
                  out_steps=out_steps)
-    return diagram_html(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic, out_steps)), graph,
-                        title=f"unfolded over {steps} steps", name=name)
+    return diagram_data(svg_of(unfolded_dot(source, steps, param_nodes, elide, generic, out_steps)), graph,
+                        title=f"unfolded over {steps} steps", name=name, height=DIAGRAM_HEIGHT)
 
 
 def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple) -> None:
@@ -187,7 +195,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
         column.graphviz_chart(dot_source)
         return
     with column:
-        st.iframe(page, height=DIAGRAM_HEIGHT)
+        DIAGRAM(key=f"diagram-{page['name']}", data=page)
     buttons = column.container(horizontal=True)
     buttons.download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
     buttons.download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
@@ -251,6 +259,7 @@ def page() -> None:
         st.caption(CATALOG[arch].title)
     source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
     with st.expander("Syntax cheat sheet"):
+        st.text(EXAMPLE)
         st.markdown(SYNTAX)
     weights_box()
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
@@ -299,11 +308,26 @@ def page() -> None:
                 st.latex(g_of_t(source, state, tau, out_steps))
             except ParseError as err:
                 st.caption(f"g(t) not shown: {plain(err)}")
+        draw_neighbours(source, tau, param_nodes, elide, generic, out_steps, state)
     elif view == "Run":
         run_page(source, state, out_steps)
     else:
         explain_page()
+    THEME(key="theme", data="dark" if dark() else "light", on_theme_change=lambda: None)
     warm_other_pages()
+
+
+def draw_neighbours(source: str, tau: int, param_nodes: bool, elide: bool, generic: bool, out_steps: int | None,
+                    state: str) -> None:
+    """In the background, the unfolded drawings (and g(t)) at τ ± 1: a step of the slider then finds them cached."""
+    from viz.warm import ahead
+    def draw(steps: int):
+        def task() -> None:
+            diagram_page(source, steps, param_nodes, steps > 60, generic, "unfolded", out_steps)
+            if state and steps <= MAX_GT_STEPS:
+                g_of_t(source, state, steps, out_steps)
+        return task
+    ahead(*(draw(t) for t in (tau - 1, tau + 1) if 1 <= t <= MAX_STEPS and not elide))
 
 
 def warm_other_pages() -> None:
@@ -314,15 +338,23 @@ def warm_other_pages() -> None:
     source, state = CATALOG[default["arch"]].text, CATALOG[default["arch"]].state
     run = (source, default["text"], default["split"], default["backend"], default["hidden"], default["seed"])
 
-    def plots() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
-        options = ("test", 0, "", "", "", 0)   # what run_options gives the default architecture
-        _, scale = run_page_html(*run, state, None, options)
+    options = ("test", 0, "", "", "", 0)   # what run_options gives the default architecture
+
+    def forward() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
+        _, scale = run_page_html(*run, state, None, options, False)
         values, tokens, _ = run_values(*run, None, options)
         plot_svg("heatmap", values[state][:, 0], tuple(tokens), (f"{state}(t)",), scale, False)
         plot_svg("lines", values[state][:, 0], tuple(tokens), (0, 1), None, False)
+
+    def backward() -> None:   # torch's autograd: imported last, the longest
+        run_page_html(*run, state, None, options)
         gradient_plot(*run[:3], *run[4:], "L", state, True, None, False)
 
-    warm_once(plots, lambda: order_views(default["first"], default["second"], False))
+    def explain_first() -> None:   # the Explain page's scores: its models and NumPy, no plot yet
+        order_scores(default["first"], default["second"])
+
+    # NumPy and matplotlib first (the Run and Explain pages' first paint), torch last
+    warm_once(explain_first, forward, lambda: order_views(default["first"], default["second"], False), backward)
 
 
 def second_axis_steps(source: str, widget: bool = True) -> int | None:
@@ -400,6 +432,7 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
                             key="sequence_file")
     upload = (file.name, file.getvalue()) if file is not None else None
     options = run_options(load(recurrence=source), out_steps)
+    waiting = still_loading()   # right after a server starts: what the background warm-up has not imported yet
     try:
         values, tokens, out_tokens = run_values(source, text, split, backend, hidden, seed, upload, options)
     except ParseError as err:
@@ -409,11 +442,12 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     if len(tokens) > MAX_ANIMATED_STEPS:
         st.warning(f"{len(tokens)} steps: the animation shows at most {MAX_ANIMATED_STEPS}; the plots show all.")
     else:
-        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload, options)
+        page, scale = run_page_html(source, text, split, backend, hidden, seed, state, upload, options,
+                                     "torch" not in waiting)
         st.caption("▶ play runs the forward pass in your browser; each vector node shows a strip of its units' "
                    "colours. ◂ backward shows ‖∂L/∂h(t)‖ flowing back from the last loss, as the width of the "
                    "recurrent edges. Hover a node for its whole vector, a parameter for every edge it acts on.")
-        st.iframe(page, height=DIAGRAM_HEIGHT + 60)
+        DIAGRAM(key="diagram-run", data=page)
         if st.button("Prepare the animation (GIF)", key="make-gif"):
             try:   # every frame becomes a picture: refused before the first when there would be too many
                 check_frames(view(load(recurrence=source), "unfolded", len(tokens), out_steps=len(out_tokens) or None))
@@ -428,12 +462,44 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     states = values[shown][:, 0]
     axis = load(recurrence=source).node(shown).axis
     tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
+    if "viz.plots" in waiting:
+        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
+        return
     st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale, dark()), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
         st.image(plot_svg("lines", states, tuple(tokens), tuple(units), None, dark()), width="stretch")
-    if "L" in values and state:
+    if "L" in values and state and waiting:
+        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
+    elif "L" in values and state:
         gradients(source, text, split, hidden, seed, state, upload)
+
+
+LOADED_LATE = ("viz.plots", "torch")   # matplotlib (the plots), torch (the gradients): seconds to import
+
+
+def still_loading() -> tuple[str, ...]:
+    """The modules of LOADED_LATE this process's background warm-up is still importing.
+
+    Meanwhile the Run page shows the diagram at once, without what needs them (the plots, the gradients and
+    the backward pass), and completes itself when they are there, rather than wait seconds on a blank page."""
+    from viz.warm import imported, warming
+    missing = tuple(name for name in LOADED_LATE if not imported(name))
+    if not missing:
+        return ()
+    warm_other_pages()   # a first visit straight to the Run page: start the warm-up now
+    return missing if warming() else ()
+
+
+def rerun_when_loaded(missing: tuple[str, ...]) -> None:
+    """A fragment polled twice a second while the warm-up imports: the whole page again once all is there."""
+    from viz.warm import imported, warming
+    if all(imported(name) for name in missing) or not warming():
+        st.rerun(scope="app")
+    shown = ["the plots"] * ("viz.plots" in missing) + ["the gradients and the backward pass"] * ("torch" in missing)
+    st.caption("⏳ " + " and ".join(shown).capitalize() + " are on their way: " +
+               " and ".join({"viz.plots": "matplotlib", "torch": "torch"}[n] for n in missing) +
+               " loading (once per server start, a few seconds).")
 
 
 def gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str, upload) -> None:
@@ -477,6 +543,17 @@ def order_views(first: str, second: str, dark: bool = False) -> dict:
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def order_scores(first: str, second: str) -> dict:
+    """The scores and the parting steps of the two sentences (order_views without its plots: no matplotlib)."""
+    from graphs.explainers.trace import trace_pair
+    from graphs.explainers.window import classify
+    model = models()["sentiment"]
+    trace = trace_pair(model, first, second)
+    return {"steps": (trace["divergence_step"], trace["flip_step"]),
+            "scores": [classify(model, models()["window"], s) for s in (first, second)]}
+
+
 @st.cache_data(max_entries=8, show_spinner="Scoring every position…")
 def year_plot(dark: bool = False) -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
@@ -506,8 +583,9 @@ def order_matters() -> None:
     a, b = st.columns(2)
     first = a.text_input("First sentence", key="first")
     second = b.text_input("Second sentence", key="second")
+    waiting = "viz.plots" in still_loading()
     try:
-        views = order_views(first, second, dark())
+        views = order_scores(first, second) if waiting else order_views(first, second, dark())
     except ParseError as err:
         st.error(plain(err))
         return
@@ -526,6 +604,9 @@ def order_matters() -> None:
                                          "The hidden states never part") + "; " +
                 (f"the verdicts part for good at step {flipped}." if flipped else
                  "the verdicts do not end apart (or the sentences differ in length)."))
+    if waiting:
+        st.fragment(rerun_when_loaded, run_every=0.5)(("viz.plots",))
+        return
     st.image(views["trace"], width="stretch")
     st.image(views["lines"], width="stretch")
     left, right = st.columns(2)

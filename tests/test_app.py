@@ -7,6 +7,19 @@ from streamlit.testing.v1 import AppTest
 
 
 
+@pytest.fixture(autouse=True, scope="module")
+def torch_imported():
+    """The page complete, as on a warmed server: while torch is still being imported in the background, the Run
+    page leaves out its gradients (and completes itself later, which AppTest does not wait for)."""
+    import torch  # noqa: F401
+
+
+def _diagrams(at) -> list[dict]:
+    """The data of every interactive diagram on the page (the app's component: SVG, frames, name), in order."""
+    import json
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "unfold.diagram"]
+
+
 def _app(view: str = "Build"):
     at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=60).run()
     if view != "Build":
@@ -49,7 +62,7 @@ def test_a_syntax_error_keeps_the_last_good_diagrams_and_the_page_selector(graph
     at = _app()
     at.text_area(key="source-elman").set_value("input x\nh = tanh(W @ h[t-1] +").run()
     assert not at.exception and at.error
-    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"] and len(at.get("iframe")) == 2
+    assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"] and len(_diagrams(at)) == 2
     assert at.radio(key="view").value == "Build"
     assert any("last recurrence that parsed" in c.value for c in at.caption)
     assert "tanh" in at.latex[0].value   # g(t) of the last good recurrence
@@ -64,10 +77,7 @@ def _svg_images(at) -> list[str]:
 
 def _frames(at) -> dict:
     """The player's data inside the Run page's diagram (every frame's values, sent once)."""
-    import json
-    import re
-    page = at.get("iframe")[0].proto.srcdoc
-    return json.loads(re.search(r"<script type='application/json' class='frames'>(.*?)</script>", page, re.S).group(1))
+    return _diagrams(at)[0]["frames"]
 
 
 def test_run_tab_sends_every_frame_once_with_heatmap_and_gradients(graphviz_dot):
@@ -210,7 +220,7 @@ def test_png_is_rendered_on_request(graphviz_dot):
 
 def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
     def page(at) -> str:
-        return at.get("iframe")[0].proto.srcdoc
+        return _diagrams(at)[0]["svg"]
     at = _app()
     at.selectbox(key="arch").set_value("teacher_forcing").run()
     at.radio(key="view").set_value("Run").run()

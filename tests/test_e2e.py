@@ -48,11 +48,11 @@ def app_url():
 
 
 def diagram_frames(page, count: int):
-    """The app's interactive diagrams (iframes), once each has drawn its SVG."""
-    page.wait_for_function(f"document.querySelectorAll('iframe').length >= {count}", timeout=60_000)
+    """The app's interactive diagrams (components in the page, each in its own shadow root, which Playwright's
+    locators reach into), once each has drawn its SVG."""
     frames = []
     for k in range(count):
-        frame = page.frame_locator("iframe").nth(k)
+        frame = page.locator("div.unfold").nth(k)
         frame.locator("svg g.node").first.wait_for(timeout=60_000)
         frames.append(frame)
     return frames
@@ -75,7 +75,7 @@ def test_views_render_tau_moves_and_svg_downloads(app_url, tmp_path):
         slider = page.get_by_role("slider").first
         slider.focus()
         slider.press("ArrowRight")
-        page.frame_locator("iframe").nth(1).locator("g.node[data-node='h@5']").wait_for(timeout=30_000)
+        page.locator("div.unfold").nth(1).locator("g.node[data-node='h@5']").wait_for(timeout=30_000)
         # the download buttons come after the diagram in the same rerun: wait for the rerun to end, or a loaded
         # machine clicks the previous τ's button
         page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
@@ -134,7 +134,7 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         # steps in order to the end (a loaded machine may skip one: the player keeps to the clock)
         assert seen[0] <= 1 and seen[-1] == 8 and seen == sorted(set(seen)) and len(seen) >= 6
         assert len(sent) == before and requests == []   # and not one message to the server
-        page.locator("iframe").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+        player.evaluate("e => e.scrollIntoView({block: 'center'})")
         page.mouse.move(5, 5)   # away from the drawing: no hover highlight in the picture
         player.get_by_role("button", name="step back").click()
         page.mouse.move(5, 5)
@@ -159,7 +159,7 @@ def test_screenshots_of_every_page(app_url, width, scheme):
             page.goto(app_url + path)
             if name != "explain":
                 frames = diagram_frames(page, 2 if name == "build" else 1)
-                dark = frames[0].locator("body.dark").count() == 1
+                dark = frames[0].evaluate("e => e.classList.contains('dark')")
                 assert dark == (scheme == "dark")   # the diagrams follow the page's theme
             else:
                 page.get_by_text("Recurrent net").first.wait_for(timeout=60_000)

@@ -3,27 +3,34 @@
 Real chromium against `streamlit run app.py` (the server fixture of test_e2e)."""
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 from test_e2e import app_url, diagram_frames, launch  # noqa: F401 - app_url is the fixture
 
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
-def frame_named(page, name: str):
-    """The diagram iframe whose page is `name` (circuit, unfolded, run), once its zoom is set up."""
-    for _ in range(240):
-        for frame in page.frames:
-            try:
-                if frame.evaluate(f"!!(window.unfoldView && window.unfoldView.zoom "
-                                  f"&& window.unfoldView.root.dataset.name === '{name}')"):
-                    return frame
-            except Exception:  # noqa: BLE001 - a frame still loading or gone: look again
-                pass
-        page.wait_for_timeout(250)
-    raise AssertionError(f"no '{name}' diagram on the page")
+class Diagram:
+    """One diagram in the app's page (a component: the page holds its view as window.unfoldViews[name])."""
+
+    def __init__(self, page, name: str):
+        self.page, self.name = page, name
+
+    def evaluate(self, body: str):
+        """Run `body`, a function of the view: `view => ...`."""
+        return self.page.evaluate(f"([name]) => ({body})(window.unfoldViews[name])", [self.name])
 
 
-def zoom_and_centre(frame) -> tuple[float, float, float]:
-    return tuple(frame.evaluate("""() => { const z = window.unfoldView.zoom, s = z.getSizes(), p = z.getPan();
+def frame_named(page, name: str) -> Diagram:
+    """The diagram named `name` (circuit, unfolded, run), once its zoom is set up."""
+    page.wait_for_function(f"!!(window.unfoldViews && window.unfoldViews['{name}'] "
+                           f"&& window.unfoldViews['{name}'].zoom && window.unfoldViews['{name}'].root.isConnected)",
+                           timeout=60_000)
+    return Diagram(page, name)
+
+
+def zoom_and_centre(diagram) -> tuple[float, float, float]:
+    return tuple(diagram.evaluate("""v => { const z = v.zoom, s = z.getSizes(), p = z.getPan();
         return [z.getZoom(), (s.width / 2 - p.x) / s.realZoom, (s.height / 2 - p.y) / s.realZoom]; }"""))
 
 
@@ -45,7 +52,7 @@ def test_a_zoomed_view_is_written_to_the_link_and_a_fresh_browser_restores_it(ap
         diagram_frames(page, 2)
         unfolded = frame_named(page, "unfolded")
         assert query_of(page, "zoom_unfolded", 1_000) is None   # fitted: nothing in the link
-        unfolded.evaluate("() => { window.unfoldView.zoom.zoomBy(4); window.unfoldView.zoom.panBy({x: 80, y: -30}); }")
+        unfolded.evaluate("v => { v.zoom.zoomBy(4); v.zoom.panBy({x: 80, y: -30}); }")
         written = query_of(page, "zoom_unfolded")
         assert written is not None
         zoom, x, y = zoom_and_centre(unfolded)
@@ -93,4 +100,30 @@ def test_a_bad_zoom_in_the_link_is_said_and_ignored(app_url):
         diagram_frames(page, 2)
         page.get_by_text("Left out from the link").wait_for(timeout=30_000)
         assert zoom_and_centre(frame_named(page, "unfolded"))[0] == 1
+        browser.close()
+
+
+def test_a_tau_change_keeps_the_zoom_and_the_centre_on_screen(app_url):
+    """The diagram is one component kept across reruns: a new τ swaps its drawing and keeps the reader's scale."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(app_url)
+        diagram_frames(page, 2)
+        unfolded = frame_named(page, "unfolded")
+        unfolded.evaluate("v => { v.zoom.zoomBy(3); v.zoom.panBy({x: 120, y: 10}); }")
+        scale = "v => [v.zoom.getSizes().realZoom, ...(() => { const s = v.zoom.getSizes(), p = v.zoom.getPan(); " \
+                "return [(s.width / 2 - p.x) / s.realZoom, (s.height / 2 - p.y) / s.realZoom]; })()]"
+        before = unfolded.evaluate(scale)
+        page.evaluate("() => { window.unfoldViews.unfolded.root.dataset.old = '1'; }")
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowRight")
+        page.locator("div.unfold[data-name='unfolded'] g.node[data-node='h@5']").wait_for(timeout=30_000)
+        page.wait_for_function("!window.unfoldViews.unfolded.root.dataset.old", timeout=10_000)   # the new drawing
+        after = unfolded.evaluate(scale)
+        assert after[0] == pytest.approx(before[0], rel=0.01)
+        assert after[1] == pytest.approx(before[1], abs=1) and after[2] == pytest.approx(before[2], abs=1)
+        assert page.locator("div.unfold").count() == 2   # swapped in place: still one element per diagram
         browser.close()

@@ -75,5 +75,5 @@ def test_the_apps_long_sequence_toggle_elides_a_tree_net(graphviz_dot):
     at.number_input(key="big_steps").set_value(100_000).run()
     assert not at.exception and not at.error
     assert "Unfolded (elided)" in [h.value for h in at.subheader]
-    pages = [str(frame.proto) for frame in at.get("iframe")]   # the circuit's page, then the unfolded one
+    pages = [e.proto.json for e in at.get("bidi_component")]   # the circuit's diagram, then the unfolded one
     assert any("1:100000" in page for page in pages)

@@ -293,8 +293,11 @@ def _app(args) -> None:
     import unfold
     script = Path(unfold.__file__).parent / "app.py"   # the repository's app.py (a copy of it, once installed)
     # this process becomes Streamlit, so Ctrl-C and kill reach the server itself. The upload limit is set here
-    # too: .streamlit/config.toml is read only from the folder the app starts in
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.maxUploadSize", "5", *args.streamlit]
+    # too, and the served-app options of the repository's .streamlit/config.toml (read only from the folder the app
+    # starts in): no file watcher, no GC after each run, no magic
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.maxUploadSize", "5",
+               "--server.fileWatcherType", "none", "--runner.postScriptGC", "false", "--runner.magicEnabled", "false",
+               *args.streamlit]
     sys.stdout.flush()
     os.execv(sys.executable, command)
 

@@ -14,7 +14,8 @@ o = V @ h[τ]                      # h[τ]: the last step only, computed once
 L = cross_entropy(softmax(o), y)
 """
 
-SYNTAX = (f"```text\n{EXAMPLE}```\n"
-          "`+ - * / @` (`*` element-wise, `@` a matrix product); `tanh sigmoid relu exp log softmax concat "
+# The example is shown as plain text (st.text) above these notes: a fenced code block would make the browser load
+# Streamlit's syntax highlighter, about a second of the first page's load (bench/app_browser_bench.py).
+SYNTAX = ("`+ - * / @` (`*` element-wise, `@` a matrix product); `tanh sigmoid relu exp log softmax concat "
           "cross_entropy mse teacher_forcing f`. Two lengths (Fig 10.12): `input y over u` gives y an axis u of its "
           "own; a decoder reads `s[u-1]`, `y[u-1]` and `C = h[τ]`. Every error names its line and column.")

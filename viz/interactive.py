@@ -1,7 +1,10 @@
-"""One self-contained HTML page per diagram: the SVG inline, zoom/pan, hover and, for a run, the player.
+"""The interactive diagram: the SVG inline, zoom/pan, hover and, for a run, the player.
 
-The scripts are files in viz/web/ (ours, and svg-pan-zoom vendored under vendor/ with its licence), inlined
-here so nothing is downloaded when the page runs. Streamlit shows the page with components.v1.html.
+Two wrappings of the same scripts (files in viz/web/: ours, and svg-pan-zoom vendored under vendor/ with its
+licence), inlined so nothing is downloaded when the page runs:
+- diagram_html: one self-contained HTML page (a saved file, the browser tests);
+- diagram_data + component_js/component_css: what the app's Streamlit component (st.components.v2, in the
+  app's own page, no iframe) receives, so a rerun sends only the new SVG and the page is never rebuilt.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from .annotate import annotate
 from .describe import describe
 
 WEB = Path(__file__).parent / "web"
-SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "diagram.js", "player.js", "backward.js")
+SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "viewstate.js", "diagram.js", "player.js",
+           "backward.js")
+COMPONENT = "component.js"   # the component's entry: an ES module whose default export mounts a diagram
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
 
@@ -34,6 +39,29 @@ def json_for_script(data) -> str:
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
+def diagram_data(svg: str, graph: Graph, *, title: str, frames: dict | None = None, name: str = "diagram",
+                 height: int = 460) -> dict:
+    """JSON-ready data of one diagram for the app's component: the annotated inline SVG, its description for
+    screen readers, its title and name (the key of its zoom in the link), its height in px, and frames if any."""
+    return {"svg": _PROLOG.sub("", annotate(svg, graph), count=1), "words": describe(graph), "title": title,
+            "name": name, "height": height, "frames": frames}
+
+
+def component_js() -> str:
+    """The component's ES module: the scripts, then component.js's default export."""
+    return script_text() + "\n" + (WEB / COMPONENT).read_text(encoding="utf-8")
+
+
+def component_css() -> str:
+    """The diagram's style, scoped to the component (its shadow root)."""
+    return (WEB / "diagram.css").read_text(encoding="utf-8")
+
+
+def theme_js() -> str:
+    """The theme watcher's ES module: a rerun when the browser's theme changes (the plots are drawn in it)."""
+    return (WEB / "theme.js").read_text(encoding="utf-8")
+
+
 def diagram_html(svg: str, graph: Graph, *, title: str, frames: dict | None = None, name: str = "diagram") -> str:
     """The page: an annotated inline SVG with its description for screen readers, controls, and frames if any."""
     inline = _PROLOG.sub("", annotate(svg, graph), count=1)
@@ -47,5 +75,6 @@ def diagram_html(svg: str, graph: Graph, *, title: str, frames: dict | None = No
         f"<div class='stage'>{inline}</div></div>"
         f"<script type='application/json' class='frames'>{json_for_script(frames)}</script>"
         f"<script>{script_text()}</script>"
-        "<script>Unfold.init(document.querySelector('.unfold'));</script>"
+        "<script>Unfold.init(document.querySelector('.unfold'), "
+        "JSON.parse(document.querySelector('script.frames').textContent));</script>"
         "</body></html>")

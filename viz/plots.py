@@ -110,7 +110,7 @@ def gradient_norms(curves: dict[str, np.ndarray], ylabel: str = "‖∂L/∂h(t)
     _powers_of_ten(ax)
     ax.set_xlabel("step t")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))   # beside the axes: never over a curve
     return fig
 
 
@@ -129,9 +129,11 @@ def gradient_panels(as_run: dict[str, np.ndarray], linear: dict[str, np.ndarray]
         _powers_of_ten(ax)
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("step t")
-        ax.legend(fontsize=8)
     panels[0].set_ylabel(ylabel)
-    fig.tight_layout()
+    # one legend for both panels, above them: inside an axes it would cover a curve's end (ρ = 2 at the loss)
+    fig.legend(*panels[0].get_legend_handles_labels(), loc="upper center", ncol=len(as_run), fontsize=8,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
 
 

@@ -28,7 +28,9 @@
     return seen;
   }
 
-  function init(root) {
+  // frames: the player's data (viz/playback.py) or null. The root may be a page of its own (viz/interactive.py's
+  // diagram_html) or a component in the app's page (component.js): what it adds to the page, dispose() removes.
+  function init(root, frames) {
     var svg = root.querySelector("svg");
     var stage = root.querySelector(".stage");
     var groups = Array.prototype.slice.call(svg.querySelectorAll("g.node, g.edge"));
@@ -57,8 +59,8 @@
     svg.removeAttribute("width");
     svg.removeAttribute("height");
 
-    var frames = JSON.parse(root.parentNode.querySelector("script.frames").textContent || "null");
-    var view = { root: root, svg: svg, nodes: nodes, frames: frames, tipFor: null };
+    var view = { root: root, svg: svg, nodes: nodes, frames: frames, tipFor: null, name: root.dataset.name,
+                 cleanups: [] };
     if (frames && window.UnfoldPlayer) window.UnfoldPlayer.prepare(view);
 
     var bar = document.createElement("div");
@@ -72,15 +74,21 @@
     button(bar, "full screen", "full screen", function () {
       if (document.fullscreenElement) document.exitFullscreen(); else root.requestFullscreen();
     });
+    function onFullscreen() { setTimeout(refit, 50); }
     root.insertBefore(bar, stage);
     if (frames && window.UnfoldPlayer) window.UnfoldPlayer.start(view);
     if (frames && window.UnfoldBackward) window.UnfoldBackward.start(view);
     // fitted once every bar is in place, so the drawing gets the room that is left
     view.zoom = svgPanZoom(svg, { zoomScaleSensitivity: 0.3, minZoom: 0.3, maxZoom: 40, fit: true, center: true,
                                   dblClickZoomEnabled: true, mouseWheelZoomEnabled: true, controlIconsEnabled: false });
-    keepZoomInLink(view, "zoom_" + root.dataset.name);
+    window.UnfoldViewState.keepZoomInLink(view, "zoom_" + root.dataset.name);
     window.addEventListener("resize", refit);
-    document.addEventListener("fullscreenchange", function () { setTimeout(refit, 50); });
+    document.addEventListener("fullscreenchange", onFullscreen);
+    view.cleanups.push(function () {
+      window.removeEventListener("resize", refit);
+      document.removeEventListener("fullscreenchange", onFullscreen);
+      view.zoom.destroy();
+    });
 
     var lit = [];
     function clear() {
@@ -108,6 +116,7 @@
     var channel = window.BroadcastChannel ? new BroadcastChannel("unfold-hover") : null;
     var me = root.dataset.name;
     if (channel) {
+      view.cleanups.push(function () { channel.close(); });
       channel.onmessage = function (event) {
         if (event.data.from === me) return;
         clear();
@@ -121,7 +130,7 @@
     var tip = document.createElement("div");
     tip.className = "tip";
     tip.setAttribute("role", "tooltip");
-    document.body.appendChild(tip);
+    root.appendChild(tip);   // inside the diagram: in the app's page it leaves with it
 
     svg.addEventListener("mouseover", function (event) {
       var g = event.target.closest("g.node, g.edge");
@@ -148,51 +157,11 @@
       if (channel) channel.postMessage({ from: me, variable: null });
     });
 
-    followTheme();
-    window.unfoldView = view;   // for tests and the console
+    window.UnfoldViewState.followTheme(view);
+    view.dispose = function () { view.cleanups.forEach(function (f) { f(); }); view.cleanups = []; };
+    window.unfoldView = view;   // for tests and the console; by name when a page holds several
+    (window.unfoldViews = window.unfoldViews || {})[me] = view;
     return view;
-  }
-
-  // The zoom and the drawing's point at the centre of the view, restored from the link and written back to it
-  // (share.js) a moment after each zoom or pan; "fit" takes the key out of the link.
-  function keepZoomInLink(view, key) {
-    var share = window.UnfoldShare, zoom = view.zoom;
-    if (!share) return;
-    function centre() {
-      var sizes = zoom.getSizes(), pan = zoom.getPan();
-      return { x: (sizes.width / 2 - pan.x) / sizes.realZoom, y: (sizes.height / 2 - pan.y) / sizes.realZoom };
-    }
-    var fitted = centre(), timer = null, saved = share.readZoom(share.get(key));
-    if (saved) {
-      zoom.zoom(saved.zoom);
-      var sizes = zoom.getSizes();
-      zoom.pan({ x: sizes.width / 2 - saved.x * sizes.realZoom, y: sizes.height / 2 - saved.y * sizes.realZoom });
-    }
-    function save() {
-      var c = centre(), z = zoom.getZoom();
-      var atFit = Math.abs(z - 1) < 1e-3 && Math.abs(c.x - fitted.x) < 1 && Math.abs(c.y - fitted.y) < 1;
-      share.set(key, atFit ? null : [+z.toFixed(3), +c.x.toFixed(1), +c.y.toFixed(1)].join(","));
-    }
-    function later() { clearTimeout(timer); timer = setTimeout(save, 250); }
-    zoom.setOnZoom(later);
-    zoom.setOnPan(later);
-    view.saveZoom = save;   // for tests
-  }
-
-  // Dark when the Streamlit page around us is dark: its background decides.
-  function followTheme() {
-    function check() {
-      var dark = false;
-      try {
-        var page = window.parent.document;
-        var app = page.querySelector("[data-testid=stApp]") || page.body;
-        var rgb = (getComputedStyle(app).backgroundColor.match(/[\d.]+/g) || [255, 255, 255]).map(Number);
-        dark = rgb.length < 4 || rgb[3] > 0 ? (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) < 128 : false;
-      } catch (e) { dark = false; }   // not inside the app (a saved page): stay light
-      document.body.classList.toggle("dark", dark);
-    }
-    check();
-    setInterval(check, 1000);
   }
 
   window.Unfold = { init: init, ancestors: ancestors };
