@@ -66,7 +66,7 @@ def test_real_code_looks_like_python_and_scrambled_code_does_not():
     scrambled = figures(["\n".join("".join(rng.sample(line, len(line))) for line in piece.split("\n"))
                          for piece in real_pieces(text, 1_500, 6)])   # each line's characters shuffled
     assert scrambled["statements that parse"] < 0.5 and scrambled["indentation"] < 0.8
-    assert scrambled["brackets"] < 0.9 and scrambled["blocks that parse"] < 0.1
+    assert scrambled["brackets"] < 0.9 and not scrambled["definitions that parse"] >= 0.1   # nan: no def left
 
 
 def test_the_ngram_sampler_is_seeded_and_keeps_to_the_alphabet():
@@ -74,3 +74,11 @@ def test_the_ngram_sampler_is_seeded_and_keeps_to_the_alphabet():
     a = ngram.sample("def ", 200, 0.6, seed=1)
     assert a == ngram.sample("def ", 200, 0.6, seed=1) != ngram.sample("def ", 200, 0.6, seed=2)
     assert len(a) == 204 and set(a) <= set(pycorpus.ALPHABET)
+
+
+def test_definitions_run_from_one_def_to_the_next_and_the_last_is_left_out():
+    text = "x = 1\n@cache\ndef f():\n    return 1\n\nclass A:\n    def g(self) x:\n        pass\ndef h():\n    ret"
+    found = statements(text + "\n")
+    # @cache def f parses; class A (up to its def g) parses; def g does not; def h is the last: left out
+    assert figures([text + "\n"])["definitions that parse"] == pytest.approx(2 / 3)
+    assert sum(1 for lines, _ in found if lines[0].startswith("def ")) == 2

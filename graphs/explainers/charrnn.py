@@ -119,23 +119,30 @@ class CharModel:
 
     def sample(self, prefix: str, length: int = 200, temperature: float = 0.7, seed: int = 0) -> str:
         """Text continuing the prefix, one character at a time from softmax(o / temperature)."""
+        return self.samples(prefix, length, temperature, [seed])[0]
+
+    def samples(self, prefix: str, length: int, temperature: float, seeds: list[int]) -> list[str]:
+        """One sample per seed, all run side by side as a batch (each with its own random stream)."""
         if not 0.05 <= temperature <= 5:
             raise ParseError("the temperature must be between 0.05 and 5")
         if not 1 <= length <= 2_000:
             raise ParseError("sample between 1 and 2,000 characters")
-        rng = np.random.default_rng(seed)
-        graph = self.graph()
-        carry = self.zeros()
-        out, given = [], (prefix or "\n")
+        if not 1 <= len(seeds) <= 64:
+            raise ParseError("between 1 and 64 samples at a time")
+        rngs = [np.random.default_rng(seed) for seed in seeds]
+        graph, carry = self.graph(), self.zeros(len(seeds))
+        outs, given = [[] for _ in seeds], (prefix or "\n")
         for k in range(len(given) + length - 1):
-            current = given[k] if k < len(given) else out[-1]
-            values = run(graph, {"x": self.encode(current), **starts(carry, 1)}, params=self.params).values
+            current = given[k] * len(seeds) if k < len(given) else "".join(out[-1] for out in outs)
+            values = run(graph, {"x": self.encode(current)[None], **starts(carry, 1)}, params=self.params).values
             carry = {v: values[v] for v in carry}
             if k >= len(given) - 1:
-                logits = values["o"][0, 0] / temperature
-                p = np.exp(logits - logits.max())
-                out.append(self.alphabet[rng.choice(len(p), p=p / p.sum())])
-        return prefix + "".join(out)
+                logits = values["o"][0] / temperature
+                p = np.exp(logits - logits.max(-1, keepdims=True))
+                p /= p.sum(-1, keepdims=True)
+                for out, rng, row in zip(outs, rngs, p):
+                    out.append(self.alphabet[rng.choice(len(row), p=row)])
+        return [prefix + "".join(out) for out in outs]
 
 
 def streams(rows: np.ndarray, count: int) -> np.ndarray:
