@@ -285,11 +285,11 @@ def report(model: CharModel) -> None:
     print(model.sample("def ", 400, temperature=0.6))
     from .pylike import BAR, compare, meets
     print("Does it look like Python? Shares over 8 samples (or pieces) of 1,500 characters:")
-    print(f"{'':24}" + "".join(f"{name:>19}" for name in BAR))
+    print(f"{'':24}" + "".join(f"{name:>24}" for name in BAR))
     for who, found in compare(model).items():
-        print(f"{who:24}" + "".join(f"{found[name]:>19.1%}" for name in BAR)
+        print(f"{who:24}" + "".join(f"{found[name]:>24.1%}" for name in BAR)
               + ("  (meets the bar)" if who.startswith("character") and meets(found) else ""))
-    print(f"{'bar':24}" + "".join(f"{bar:>19.0%}" for bar in BAR.values()))
+    print(f"{'bar':24}" + "".join(f"{bar:>24.0%}" for bar in BAR.values()))
     for name, found in find_units(model).items():
         print(f"{name}: unit {found.name}, r = " + ", ".join(f"{r:+.2f}" for r in found.correlations))
 

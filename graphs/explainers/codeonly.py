@@ -2,12 +2,8 @@
 
 Docstrings are prose: in the standard library they are most of a module's string characters, so a model (and
 a "string" unit) trained on them learns prose against code rather than quotes. Comments are cut with
-`tokenize`, docstrings found with `ast` (strip_prose: the layout of everything else is kept as written).
-
-canonical() then writes the code out again with `ast.unparse`: one layout for every module (4-space blocks,
-one statement per line, no continuation lines aligned under a bracket, one quoting style). A character model
-must count spaces to indent; aligned continuation lines (up to 80 spaces) taught the previous model runs of
-spaces it could not stop. The same input always gives the same output, on one Python version.
+`tokenize`, docstrings found with `ast`; the layout of everything else is kept as written, and the result is
+checked to parse. The same input always gives the same output.
 """
 from __future__ import annotations
 
@@ -65,13 +61,3 @@ def strip_prose(source: str) -> str:
     ast.parse(text)   # still Python
     return text
 
-
-def canonical(source: str) -> str:
-    """The code without prose, written out by `ast.unparse`.
-
-    >>> print(canonical("x = f(1,\\n      2)  # sum\\nif x: y = \\"a\\"\\n"), end="")
-    x = f(1, 2)
-    if x:
-        y = 'a'
-    """
-    return ast.unparse(ast.parse(strip_prose(source))) + "\n"

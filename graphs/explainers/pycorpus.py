@@ -1,8 +1,8 @@
 """The character model's corpus: standard-library modules read from this machine's Python, rebuilt on demand.
 
 Training and validation are different modules, so the validation loss is measured on code the model has
-never read. Comments and docstrings are taken out and the code written out in one layout (codeonly.py): the
-model is to learn code, and its strings are then real string literals. Characters outside printable ASCII become "?", so every Python version gives
+never read. Comments and docstrings are taken out (codeonly.py): the model is to learn code, and its strings
+are then real string literals. Characters outside printable ASCII become "?", so every Python version gives
 the same alphabet.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import string
 import sysconfig
 from pathlib import Path
 
-from .codeonly import canonical
+from .codeonly import strip_prose
 
 TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "dataclasses", "difflib", "enum",
                  "fnmatch", "fractions", "functools", "gettext", "glob", "heapq", "inspect", "optparse", "pathlib",
@@ -27,7 +27,7 @@ def module_source(name: str, prose: bool = False) -> str:
     """A standard-library module's code (with its comments and docstrings if prose), in the alphabet."""
     path = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
     source = path.read_text(encoding="utf-8")
-    return to_alphabet(source if prose else canonical(source))
+    return to_alphabet(source if prose else strip_prose(source))
 
 
 def to_alphabet(text: str) -> str:
