@@ -2,8 +2,8 @@
 
     .venv/bin/python docs/make_unit_figure.py
 
-The unit is the one units.find_units elects; the text is 1,500 characters from the middle of queue.py (held
-out), coloured as the Explain page colours it, then photographed by headless Chromium.
+The unit is the one units.find_units elects; the text is 1,500 characters from the middle of selectors.py
+(held out, its comments and docstrings cut), coloured as the Explain page colours it, then photographed by headless Chromium.
 """
 from __future__ import annotations
 

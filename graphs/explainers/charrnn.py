@@ -270,7 +270,7 @@ def main() -> None:
         train(epochs=args.epochs, cell=args.cell, hidden=args.hidden, checkpoint=args.weights, progress=progress,
               facts={"baseline_3gram": round(baseline, 4)})    # the checkpoint holds the best epoch
     model = load(args.weights)
-    print(f"kept epoch {len(model.history['validation'])}, trained in {model.facts.get('seconds', 0) / 60:.1f} min "
+    print(f"weights from epoch {len(model.history['validation'])}, trained in {model.facts.get('seconds', 0) / 60:.1f} min "
           f"wall time, {model.facts.get('cpu_seconds', 0) / 60:.1f} min CPU time", flush=True)
     report(model)
 
