@@ -270,8 +270,9 @@ def main() -> None:
         train(epochs=args.epochs, cell=args.cell, hidden=args.hidden, checkpoint=args.weights, progress=progress,
               facts={"baseline_3gram": round(baseline, 4)})    # the checkpoint holds the best epoch
     model = load(args.weights)
-    print(f"weights from epoch {len(model.history['validation'])}, trained in {model.facts.get('seconds', 0) / 60:.1f} min "
-          f"wall time, {model.facts.get('cpu_seconds', 0) / 60:.1f} min CPU time", flush=True)
+    print(f"weights from epoch {len(model.history['validation'])}, trained in "
+          f"{model.facts.get('seconds', 0) / 60:.1f} min wall time, {model.facts.get('cpu_seconds', 0) / 60:.1f} "
+          "min CPU time", flush=True)
     report(model)
 
 

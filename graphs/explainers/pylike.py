@@ -32,7 +32,8 @@ BAR = {"statements that parse": 0.80, "indentation": 0.90, "brackets": 0.95, "de
 
 def statement_parses(lines: list[str]) -> bool:
     """Whether one statement (its lines) is accepted by `ast.parse` once given what it leans on: a body after a
-    line ending in ':', the `if` before an `else`, the `try` before an `except`, the `def` after a decorator, the `finally` after a `try`.
+    line ending in ':', the `if` before an `else`, the `try` before an `except`, the `def` after a decorator,
+    the `finally` after a `try`.
 
     >>> statement_parses(["for k in d.items():"]), statement_parses(["else:"]), statement_parses(["x = = 1"])
     (True, True, False)
@@ -151,7 +152,8 @@ def compare(model, count: int = 8, length: int = 1_500, temperature: float = 0.6
     return {
         f"character model, T = {temperature}": figures(
             model.samples("def ", length, temperature, list(range(count)))),
-        f"3-gram, T = {temperature}": figures([ngram.sample("def ", length, temperature, seed) for seed in range(count)]),
+        f"3-gram, T = {temperature}": figures(
+            [ngram.sample("def ", length, temperature, seed) for seed in range(count)]),
         "held-out code": figures(real_pieces(valid_text, length, count)),
     }
 
