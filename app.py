@@ -649,7 +649,8 @@ def character_rnn() -> None:
     train_on_upload()
     baseline = model.facts.get("baseline_3gram")
     corpus = ("your text; validation on its last 10%" if user_model else
-              f"standard-library modules; validation on modules it never read ({', '.join(VALID_MODULES)})")
+              f"standard-library code (comments and docstrings cut); validation on modules it never read "
+              f"({', '.join(VALID_MODULES)})")
     st.markdown(f"A character-level {model.cell.upper()} ({model.hidden_size} units), written in the recurrence language, trained on "
                 f"{corpus}. It reads one character at a time and predicts the next: validation loss "
                 f"**{model.history['validation'][-1]:.2f} nats/char**"

@@ -2,8 +2,9 @@
 
     .venv/bin/python docs/make_unit_figure.py
 
-The unit is the one units.find_units elects; the text is 1,500 characters from the middle of queue.py (held
-out), coloured as the Explain page colours it, then photographed by headless Chromium.
+The unit is the one units.find_units elects; the text is the start of selectors.py (held out, its comments and
+docstrings cut; the stretch of the held-out code with the most strings), coloured as the Explain page colours
+it, then photographed by headless Chromium.
 """
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
     model = charrnn.load()
     unit = find_units(model)["inside a string"]
-    source, start, stop = pycorpus.held_out_spans(1_500)[1]
-    text = source[start:stop]
+    text = pycorpus.module_source("selectors")[:1_150]
     values = model.states(text)[unit.state][:, unit.unit]
     centre, scale = range_for(values)
     page = ("<html><body style='font-family:sans-serif;margin:8px'>"

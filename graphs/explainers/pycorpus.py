@@ -1,7 +1,9 @@
 """The character model's corpus: standard-library modules read from this machine's Python, rebuilt on demand.
 
 Training and validation are different modules, so the validation loss is measured on code the model has
-never read. Characters outside printable ASCII become "?", so every Python version gives the same alphabet.
+never read. Comments and docstrings are taken out (codeonly.py): the model is to learn code, and its strings
+are then real string literals. Characters outside printable ASCII become "?", so every Python version gives
+the same alphabet.
 """
 from __future__ import annotations
 
@@ -10,19 +12,22 @@ import string
 import sysconfig
 from pathlib import Path
 
+from .codeonly import strip_prose
+
 TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "dataclasses", "difflib", "enum",
                  "fnmatch", "fractions", "functools", "gettext", "glob", "heapq", "inspect", "optparse", "pathlib",
                  "pprint", "random", "shlex", "shutil", "statistics", "string", "textwrap", "threading",
                  "tokenize", "traceback", "typing")
-VALID_MODULES = ("contextlib", "queue")    # the held-out text: two excerpts, one from each
+VALID_MODULES = ("contextlib", "selectors")    # the held-out text: two excerpts, one from each
 ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))   # newline and printable ASCII: 96 characters
 OTHER = "?"                                                 # what any other character becomes
 
 
-def module_source(name: str) -> str:
-    """A standard-library module's source, tabs expanded and non-ASCII characters replaced."""
+def module_source(name: str, prose: bool = False) -> str:
+    """A standard-library module's code (with its comments and docstrings if prose), in the alphabet."""
     path = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
-    return to_alphabet(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
+    return to_alphabet(source if prose else strip_prose(source))
 
 
 def to_alphabet(text: str) -> str:

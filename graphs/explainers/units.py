@@ -4,8 +4,8 @@ Each character gets labels read by a small Python scanner (quotes, triple quotes
 with h(t): the label says where the reader stands *after* that character. A unit is kept when its activation
 correlates with a label on every excerpt, with the same sign, so one lucky excerpt cannot elect it.
 
-"Inside a string" is measured on code and strings only: a comment is neither, and it reads like a docstring's
-prose, so a unit that tells strings from code would be marked wrong on every comment (LEFT_OUT below).
+The excerpts are code without comments or docstrings (pycorpus.py), so "inside a string" means inside a string
+literal: a name, a format, a message, not a paragraph of prose.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from . import pycorpus
 
 FEATURES = ("inside a string", "bracket depth", "indentation")
 BAR = 0.5     # |r| a unit must reach to count as found
-LEFT_OUT = {"inside a string": "inside a comment"}   # characters left out of a feature's r
 
 
 @dataclass(frozen=True)
@@ -80,19 +79,11 @@ def labels(text: str) -> dict[str, np.ndarray]:
     return out
 
 
-def correlations(h: np.ndarray, feature: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
-    """Pearson r of every unit's activation (columns of h) with the feature, over the rows kept (all if None);
-    0 where either is constant."""
-    if keep is not None:
-        h, feature = h[keep], feature[keep]
+def correlations(h: np.ndarray, feature: np.ndarray) -> np.ndarray:
+    """Pearson r of every unit's activation (columns of h) with the feature; 0 where either is constant."""
     hc, fc = h - h.mean(0), feature - feature.mean()
     denominator = np.sqrt((hc ** 2).sum(0) * (fc ** 2).sum())
     return np.divide(hc.T @ fc, denominator, out=np.zeros(h.shape[1]), where=denominator > 0)
-
-
-def kept(feats: dict, name: str) -> np.ndarray | None:
-    """Which characters count for this feature's r (None: all of them)."""
-    return feats[LEFT_OUT[name]] == 0 if name in LEFT_OUT else None
 
 
 def find_units(model, spans=None) -> dict[str, Found]:
@@ -102,7 +93,7 @@ def find_units(model, spans=None) -> dict[str, Found]:
     for source, start, stop in spans:
         states = model.states(source[start:stop])
         feats = {name: values[start:stop] for name, values in labels(source).items()}
-        per_excerpt.append({(name, v): correlations(h, feats[name], kept(feats, name))
+        per_excerpt.append({(name, v): correlations(h, feats[name])
                             for name in FEATURES for v, h in states.items()})
     found = {}
     for name in FEATURES:
@@ -119,11 +110,3 @@ def find_units(model, spans=None) -> dict[str, Found]:
         found[name] = best[1]
     return found
 
-
-def r_everywhere(model, found: Found, feature: str, spans=None) -> tuple[float, ...]:
-    """The found unit's r on each excerpt over every character, comments included (for the record)."""
-    out = []
-    for source, start, stop in spans or pycorpus.held_out_spans():
-        h = model.states(source[start:stop])[found.state]
-        out.append(float(correlations(h, labels(source)[feature][start:stop])[found.unit]))
-    return tuple(out)
