@@ -100,12 +100,13 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
 
 @st.cache_data(max_entries=16, show_spinner="Back-propagating…")
 def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                  last_step_only: bool, upload: tuple | None = None, dark: bool = False) -> str:
+                  last_step_only: bool, upload: tuple | None = None) -> dict:
     """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none);
-    for a late loss and a single W, beside it the same in the linear regime, where ρ > 1 explodes."""
+    for a late loss and a single W, beside it the same in the linear regime, where ρ > 1 explodes (drawn in
+    the browser: viz/charts.py)."""
     from graphs.backends.bptt import linear_sweep, spectral_sweep
     from graphs.backends.session import inputs_for, last_target_step, run_sequence
-    from viz.plots import gradient_panels, to_svg
+    from viz.charts import gradient_spec
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
     at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
@@ -114,7 +115,7 @@ def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, lo
     linear = at_step and linear_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
                                       loss=loss, state=state, hidden=hidden, at_step=at_step)
     which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
-    return to_svg(gradient_panels(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖"), dark)
+    return gradient_spec(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -142,13 +143,10 @@ def png_of(dot_source: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: "np.ndarray", tokens: tuple, units: tuple = (), limit: float | None = None,
-             dark: bool = False) -> str:
-    """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
-    from viz.plots import heatmap, to_svg, unit_lines
-    if kind == "heatmap":
-        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit), dark)
-    return to_svg(unit_lines(states, list(units), list(tokens)), dark)
+def heatmap_svg(states: "np.ndarray", tokens: tuple, title: str, limit: float | None = None, dark: bool = False) -> str:
+    """The heatmap of states as a picture (on the diagram's colour scale ±limit): too many cells for the browser's chart."""
+    from viz.plots import heatmap, to_svg
+    return to_svg(heatmap(states, list(tokens), title=title, limit=limit), dark)
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
@@ -316,11 +314,8 @@ def warm_other_pages() -> None:
 
     def plots() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
         options = ("test", 0, "", "", "", 0)   # what run_options gives the default architecture
-        _, scale = run_page_html(*run, state, None, options)
-        values, tokens, _ = run_values(*run, None, options)
-        plot_svg("heatmap", values[state][:, 0], tuple(tokens), (f"{state}(t)",), scale, False)
-        plot_svg("lines", values[state][:, 0], tuple(tokens), (0, 1), None, False)
-        gradient_plot(*run[:3], *run[4:], "L", state, True, None, False)
+        run_page_html(*run, state, None, options)
+        gradient_plot(*run[:3], *run[4:], "L", state, True, None)
 
     warm_once(plots, lambda: order_views(default["first"], default["second"], False))
 
@@ -428,10 +423,15 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     states = values[shown][:, 0]
     axis = load(recurrence=source).node(shown).axis
     tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale, dark()), width="stretch")
+    from viz.charts import heatmap_spec, lines_spec   # drawn by the browser; a large heatmap as a picture
+    spec = heatmap_spec(states, tokens, f"{shown}({axis or 't'})", scale)
+    if spec:
+        st.vega_lite_chart(spec, width="stretch")
+    else:
+        st.image(heatmap_svg(states, tuple(tokens), f"{shown}({axis or 't'})", scale, dark()), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
-        st.image(plot_svg("lines", states, tuple(tokens), tuple(units), None, dark()), width="stretch")
+        st.vega_lite_chart(lines_spec(states, units, tokens), width="stretch")
     if "L" in values and state:
         gradients(source, text, split, hidden, seed, state, upload)
 
@@ -440,11 +440,11 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
     """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
     which = st.radio("Loss", list(LOSSES), horizontal=True, key="loss")
     try:
-        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload, dark())
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
     except ParseError as err:
         st.caption(f"No gradient plot: {plain(err)}.")
         return
-    st.image(plot, width="stretch")
+    st.vega_lite_chart(plot, width="stretch")
     st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
                "each spectral radius ρ. Below 1 the gradient of a late loss vanishes on its way back to early steps. "
                "Above 1 it would explode as ρ to the power of the distance, which the right-hand plot shows in the "
