@@ -17,8 +17,12 @@ from viz.errors import point_at
 from viz.guide import READING, SYNTAX
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
+from viz.reuse import once_per_process
 from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
                        view_from_query)
+
+# st.cache_data's wrappers, built once per process rather than on every rerun (viz/reuse.py says why)
+cache_data, cache_resource = once_per_process(st.cache_data), once_per_process(st.cache_resource)
 
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
@@ -31,7 +35,7 @@ def sequence_of(text: str, split: str, upload: tuple | None):
     return from_file(*upload) if upload else from_text(text, split)
 
 
-@st.cache_data(max_entries=16, show_spinner="Running…")
+@cache_data(max_entries=16, show_spinner="Running…")
 def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple:
     """(values as NumPy arrays, tokens, a second axis's tokens) of the recurrence on the typed text or the upload.
@@ -53,7 +57,7 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
     return session.result.arrays(), session.tokens, session.out_tokens
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the player…")
+@cache_data(max_entries=16, show_spinner="Preparing the player…")
 def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
                   upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple[str, float]:
     """The unfolded graph with every frame's values, played in the browser; and the shared colour scale."""
@@ -73,7 +77,7 @@ def run_page_html(source: str, text: str, split: str, backend: str, hidden: int,
     return page, frames["scale"]
 
 
-@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+@cache_data(max_entries=16, show_spinner="Back-propagating…")
 def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str,
                         upload: tuple | None = None) -> tuple[list[float], int]:
     """‖∂L/∂state(t)‖ for the loss of the last step with a target (or the loss computed once), and that step."""
@@ -88,7 +92,7 @@ def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: i
     return [float(v) for v in norms], at_step
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> list[str]:
     from viz.animate import frames, node_values
@@ -98,7 +102,7 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
     return frames(unfolded, *node_values(unfolded, values))
 
 
-@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+@cache_data(max_entries=16, show_spinner="Back-propagating…")
 def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
                   last_step_only: bool, upload: tuple | None = None) -> dict:
     """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none);
@@ -118,12 +122,12 @@ def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, lo
     return gradient_spec(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cache_data(max_entries=64, show_spinner=False)
 def circuit_dot(source: str, param_nodes: bool) -> str:
     return to_dot(view(load(recurrence=source), "circuit"), param_nodes=param_nodes)
 
 
-@st.cache_data(max_entries=64, show_spinner="Unfolding…")
+@cache_data(max_entries=64, show_spinner="Unfolding…")
 def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generic: bool,
                  out_steps: int | None = None) -> str:
     graph = load(recurrence=source)
@@ -132,35 +136,35 @@ def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generi
                   param_nodes=param_nodes)
 
 
-@st.cache_data(max_entries=128, show_spinner="Drawing…")
+@cache_data(max_entries=128, show_spinner="Drawing…")
 def svg_of(dot_source: str) -> str:
     return render_svg(dot_source)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@cache_data(max_entries=128, show_spinner=False)
 def png_of(dot_source: str) -> bytes:
     return render(dot_source, "png")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def heatmap_svg(states: "np.ndarray", tokens: tuple, title: str, limit: float | None = None, dark: bool = False) -> str:
     """The heatmap of states as a picture (on the diagram's colour scale ±limit): too many cells for the browser's chart."""
     from viz.plots import heatmap, to_svg
     return to_svg(heatmap(states, list(tokens), title=title, limit=limit), dark)
 
 
-@st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
+@cache_data(max_entries=4, show_spinner="Drawing every frame…")
 def animation_gif(dots: tuple[str, ...]) -> bytes:
     from viz.animate import gif
     return gif(list(dots))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) -> str:
     return g_text(load(recurrence=source), state, steps, substitute=True, latex=True, out_steps=out_steps)
 
 
-@st.cache_data(max_entries=64, show_spinner="Drawing…")
+@cache_data(max_entries=64, show_spinner="Drawing…")
 def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str,
                  out_steps: int | None = None) -> str:
     """The interactive page of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
@@ -453,7 +457,7 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
                "saturating non-linearity bounds the gradient (while it vanishes all the more).")
 
 
-@st.cache_resource(show_spinner="Loading the trained models…")
+@cache_resource(show_spinner="Loading the trained models…")
 def models() -> dict:
     """The shipped explainer models (read-only: never mutated)."""
     from graphs.explainers import charrnn, sentiment, window, year
@@ -461,7 +465,7 @@ def models() -> dict:
     return {"sentiment": words, "window": window.load(words=words), "year": year.load(), "chars": charrnn.load()}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def order_views(first: str, second: str, dark: bool = False) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
     from graphs.explainers.trace import trace_pair
@@ -477,7 +481,7 @@ def order_views(first: str, second: str, dark: bool = False) -> dict:
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
-@st.cache_data(max_entries=8, show_spinner="Scoring every position…")
+@cache_data(max_entries=8, show_spinner="Scoring every position…")
 def year_plot(dark: bool = False) -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
     from viz.plots import accuracy_by_position as bars
@@ -551,7 +555,7 @@ def year_anywhere() -> None:
               "P(year), per-position weights": [f"{p:.2f}" for p in positional] + [""] * (len(tokens) - len(positional))})
 
 
-@st.cache_data(max_entries=1, show_spinner="Finding the units that follow strings, brackets, indentation…")
+@cache_data(max_entries=1, show_spinner="Finding the units that follow strings, brackets, indentation…")
 def shipped_units() -> dict:
     """The shipped character model's units, found on the two held-out excerpts."""
     from graphs.explainers.units import find_units

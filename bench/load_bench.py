@@ -152,6 +152,12 @@ async def drive(args, url: str, tally: Tally) -> None:
                                for k, plan in enumerate(plans)))
 
 
+def client_cpu() -> float:
+    """CPU seconds of this process and of its ended children (playwright's driver and browsers, once closed)."""
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def nearest_rank(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
@@ -182,9 +188,9 @@ def main() -> None:
             asyncio.run(warm(servers.apps, args.timeout))
         monitor = Monitor(servers.pids)
         monitor.start()
-        cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        cpu, started = client_cpu(), time.perf_counter()
         asyncio.run(drive(args, servers.url, tally))
-        wall, used = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF)
+        wall, used = time.perf_counter() - started, client_cpu() - cpu
         monitor.running = False
     finally:
         stopped = servers.stop()
@@ -204,7 +210,7 @@ def main() -> None:
         print(f"server memory (RSS, {len(servers.pids)} app process(es)): {monitor.start_mb:.0f} MB before, "
               f"peak {monitor.peak_mb:.0f} MB")
     print(f"load average (1 min): {monitor.load_start:.1f} before, peak {monitor.load_peak:.1f}, {load_average():.1f} after;"
-          f" this client used {used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime:.1f} s CPU of {wall:.0f} s")
+          f" this client{' and its browsers' if args.client == 'browser' else ''} used {used:.1f} s CPU of {wall:.0f} s")
     print(f"errors: {len(tally.errors)}")
     for line in tally.errors:
         print("  " + line)
