@@ -1,7 +1,8 @@
 """A class at once: N students use the app at the same time; p50/p95 of what they wait for, and the server's memory.
 
     python bench/load_bench.py [--sessions 10] [--processes 1] [--nginx] [--client protocol|browser] [--burst]
-                               [--taus 3] [--runs 2] [--think 2 6] [--ramp 10] [--seed 0] [--cold] [--url U --pid-file F]
+                               [--taus 3] [--runs 2] [--think 2 6] [--ramp 10] [--seed 0] [--cold]
+                               [--url U --pid-file F]
 
 Servers: one `streamlit run app.py` started here (default); --nginx or --processes N > 1: deploy/serve_class.sh
 N processes behind nginx, driven through nginx (its sticky cookie kept per session), stopped at the end and
@@ -21,6 +22,7 @@ import asyncio
 import math
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -75,9 +77,9 @@ class Servers:
             port = free_port(args.processes + 1)
             self.run_dir = Path(f"/tmp/unfold-load-{os.getpid()}")
             self.run_dir.mkdir()
-            self.script = subprocess.Popen(["bash", str(ROOT / "deploy/serve_class.sh"), str(args.processes), str(port)],
-                                           env={**os.environ, "RUN_DIR": str(self.run_dir), "PYTHON": sys.executable},
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command = ["bash", str(ROOT / "deploy/serve_class.sh"), str(args.processes), str(port)]
+            env = {**os.environ, "RUN_DIR": str(self.run_dir), "PYTHON": sys.executable}
+            self.script = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.url = f"http://127.0.0.1:{port}"
             self.apps = [f"http://127.0.0.1:{port + k}" for k in range(1, args.processes + 1)]
             healthy(self.url, time.time() + 240)
@@ -100,7 +102,9 @@ class Servers:
         time.sleep(0.5)
         left = [pid for pid in pids if Path(f"/proc/{pid}").exists() and "zombie" not in
                 Path(f"/proc/{pid}/status").read_text().lower()]
-        return f"stopped: {len(pids) - len(left)} of {len(pids)} processes" + (f", LEFT RUNNING: {left}" if left else "")
+        if self.run_dir:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+        return f"stopped: {len(pids) - len(left)} of {len(pids)} processes" + (f"; LEFT: {left}" if left else "")
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -209,8 +213,9 @@ def main() -> None:
     if servers.pids:
         print(f"server memory (RSS, {len(servers.pids)} app process(es)): {monitor.start_mb:.0f} MB before, "
               f"peak {monitor.peak_mb:.0f} MB")
-    print(f"load average (1 min): {monitor.load_start:.1f} before, peak {monitor.load_peak:.1f}, {load_average():.1f} after;"
-          f" this client{' and its browsers' if args.client == 'browser' else ''} used {used:.1f} s CPU of {wall:.0f} s")
+    print(f"load average (1 min): {monitor.load_start:.1f} before, peak {monitor.load_peak:.1f}, "
+          f"{load_average():.1f} after; this client{' and its browsers' if args.client == 'browser' else ''} "
+          f"used {used:.1f} s CPU of {wall:.0f} s")
     print(f"errors: {len(tally.errors)}")
     for line in tally.errors:
         print("  " + line)

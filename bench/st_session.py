@@ -16,6 +16,7 @@ Cookies (nginx's sticky `unfold_route` among them) are kept per session, as a br
 from __future__ import annotations
 
 import asyncio
+import gzip
 import re
 import urllib.request
 from http.cookiejar import CookieJar
@@ -51,8 +52,10 @@ class ProtocolSession:
 
     # --- page load -------------------------------------------------------------------------------------------
     def _get(self, path: str) -> bytes:
-        with self.http.open(self.url + path, timeout=self.timeout) as answer:
-            return answer.read()
+        request = urllib.request.Request(self.url + path, headers={"Accept-Encoding": "gzip"})   # as a browser
+        with self.http.open(request, timeout=self.timeout) as answer:
+            body = answer.read()
+            return gzip.decompress(body) if answer.headers.get("Content-Encoding") == "gzip" else body
 
     def _load_page(self) -> None:
         """What the browser fetches before its websocket: the page, its assets (an empty cache), two checks."""

@@ -22,6 +22,8 @@ RUN=${RUN_DIR:-$(mktemp -d /tmp/unfold-class.XXXXXX)}
 mkdir -p "$RUN/tmp"
 cp "$ROOT/deploy/nginx.conf" "$RUN/nginx.conf"
 echo "listen $PORT;" > "$RUN/listen.conf"
+STATIC=$("$PY" -c "import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), 'static'))")
+echo "root $STATIC;" > "$RUN/static.conf"
 : > "$RUN/upstream.conf"
 : > "$RUN/app.pids"
 # children die with this script, whatever kills it (Linux; without setpriv, the trap below still stops them)

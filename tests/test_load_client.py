@@ -50,6 +50,13 @@ async def _visit(url: str) -> ProtocolSession:
     return session
 
 
+async def _open_and_close(url: str) -> ProtocolSession:
+    session = ProtocolSession(url, timeout=120)
+    await session.open()
+    await session.close()
+    return session
+
+
 def _drawn(text: str, tau: int) -> bool:
     import re
     present, absent = drawn(tau)
@@ -94,9 +101,7 @@ def test_serve_class_routes_through_nginx_and_stops_every_process(graphviz_dot, 
         started = [int(p) for p in (tmp_path / "app.pids").read_text().split()]
         started.append(int((tmp_path / "nginx.pid.started").read_text()))
         assert len(started) == processes + 1 and all(_alive(p) for p in started)
-        session = ProtocolSession(url, timeout=120)
-        asyncio.run(session.open())
-        asyncio.run(session.close())
+        session = asyncio.run(_open_and_close(url))
         assert "unfold_route" in {c.name for c in session.cookies}   # the sticky cookie came back
         assert _drawn(session.last_run_text, 4)
     finally:

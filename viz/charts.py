@@ -46,13 +46,14 @@ def heatmap_spec(states: np.ndarray, tokens=None, title: str = "h(t)", limit: fl
     labels = _steps(tokens, steps)
     rows = [{"t": t + 1, "step": labels[t], "unit": u, "value": round(float(states[t, u]), 5)}
             for t in range(steps) for u in range(units)]
+    colour = {"field": "value", "type": "quantitative", "title": title,   # ±limit, as the diagram's own legend
+              "legend": {"values": [-limit, 0, limit], "format": ".3~f"},
+              "scale": {"domain": [-limit, 0, limit], "nice": False,
+                        "range": [_hex(NEGATIVE), _hex(ZERO), _hex(POSITIVE)]}}
     return {"$schema": SCHEMA, "title": title, "data": {"values": rows}, "mark": "rect",
             "height": {"step": max(4, min(18, 420 // units))},   # a row per unit, the whole at most ~420 px
-            "encoding": {"x": _x(steps <= 80),
-                         "y": {"field": "unit", "type": "ordinal", "title": "unit"},
-                         "color": {"field": "value", "type": "quantitative", "title": title,
-                                   "scale": {"domain": [-limit, 0, limit], "nice": False, "range": [_hex(NEGATIVE), _hex(ZERO),
-                                                                                    _hex(POSITIVE)]}},
+            "encoding": {"x": _x(steps <= 80), "y": {"field": "unit", "type": "ordinal", "title": "unit"},
+                         "color": colour,
                          "tooltip": [{"field": "step", "title": "step"}, {"field": "unit"},
                                      {"field": "value", "format": ".4f"}]}}
 
@@ -64,7 +65,8 @@ def lines_spec(states: np.ndarray, units: list[int], tokens=None) -> dict:
     rows = [{"t": t + 1, "step": labels[t], "unit": f"unit {u}", "value": round(float(states[t, u]), 5)}
             for u in units for t in range(states.shape[0])]
     lines = {"mark": {"type": "line", "point": True},
-             "encoding": {"x": _x(states.shape[0] <= 40), "y": {"field": "value", "type": "quantitative", "title": None},
+             "encoding": {"x": _x(states.shape[0] <= 40),
+                          "y": {"field": "value", "type": "quantitative", "title": None},
                           "color": {"field": "unit", "type": "nominal", "title": None},
                           "tooltip": [{"field": "step"}, {"field": "unit"}, {"field": "value", "format": ".4f"}]}}
     zero = {"mark": {"type": "rule", "color": "#999", "strokeWidth": 0.5}, "encoding": {"y": {"datum": 0}}}
