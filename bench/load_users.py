@@ -113,5 +113,10 @@ async def protocol_student(k: int, url: str, plan: Plan, tally: Tally, barrier: 
             tally.errors.append(f"session {k}, {step.action}: {type(err).__name__}: {str(err)[:160]}")
             failed = True
             continue
-        tally.add(step.action, time.perf_counter() - start, step.check(session.last_run_text))
+        ok = step.check(session.last_run_text)
+        tally.add(step.action, time.perf_counter() - start, ok)
+        if not ok:   # answered, but not with the expected page: say what came instead
+            text = re.sub(r"[^\w .,:()'’-]+", " ", session.last_run_text)
+            tally.errors.append(f"session {k}, {step.action}: {session.last_status}, {len(session.widgets)} widgets, "
+                                f"unexpected content: {' '.join(text.split())[:200]}")
     await session.close()

@@ -47,6 +47,7 @@ class ProtocolSession:
         self.query_string = ""
         self.run_bytes: list[bytes] = []
         self.last_run_text = ""
+        self.last_status = ""        # the last run's script_finished status, by name
         self.finished: asyncio.Future | None = None
         self.bytes_received = 0
 
@@ -113,6 +114,7 @@ class ProtocolSession:
         except asyncio.TimeoutError:
             raise SessionError(f"no script_finished within {self.timeout:.0f} s") from None
         self.last_run_text = b"\n".join(self.run_bytes).decode("utf-8", "replace")
+        self.last_status = ForwardMsg.ScriptFinishedStatus.Name(self.finished.result())
 
     async def _read(self) -> None:
         try:
