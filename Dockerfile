@@ -13,4 +13,4 @@ RUN bash setup.sh && rm -rf /root/.cache/pip
 EXPOSE 8501
 # One process serves a few dozen students; deploy/ shows several processes behind nginx for a larger class
 CMD [".venv/bin/python", "-m", "streamlit", "run", "app.py", \
-     "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true"]
+     "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true", "--server.fileWatcherType=none"]

@@ -18,8 +18,12 @@ from viz.guide import EXAMPLE, READING, SYNTAX
 from viz.interactive import component_css, component_js, theme_js
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
+from viz.reuse import once_per_process
 from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
                        view_from_query)
+
+# st.cache_data's wrappers, built once per process rather than on every rerun (viz/reuse.py says why)
+cache_data, cache_resource = once_per_process(st.cache_data), once_per_process(st.cache_resource)
 
 MAX_ANIMATED_STEPS = 60
 NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
@@ -36,7 +40,7 @@ def sequence_of(text: str, split: str, upload: tuple | None):
     return from_file(*upload) if upload else from_text(text, split)
 
 
-@st.cache_data(max_entries=16, show_spinner="Running…")
+@cache_data(max_entries=16, show_spinner="Running…")
 def run_values(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> tuple:
     """(values as NumPy arrays, tokens, a second axis's tokens) of the recurrence on the typed text or the upload.
@@ -58,7 +62,7 @@ def run_values(source: str, text: str, split: str, backend: str, hidden: int, se
     return session.result.arrays(), session.tokens, session.out_tokens
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the player…")
+@cache_data(max_entries=16, show_spinner="Preparing the player…")
 def run_page_html(source: str, text: str, split: str, backend: str, hidden: int, seed: int, state: str,
                   upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0),
                   with_backward: bool = True) -> tuple[dict, float]:
@@ -80,7 +84,7 @@ def run_page_html(source: str, text: str, split: str, backend: str, hidden: int,
     return page, frames["scale"]
 
 
-@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+@cache_data(max_entries=16, show_spinner="Back-propagating…")
 def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: int, state: str,
                         upload: tuple | None = None) -> tuple[list[float], int]:
     """‖∂L/∂state(t)‖ for the loss of the last step with a target (or the loss computed once), and that step."""
@@ -95,7 +99,7 @@ def last_loss_gradients(source: str, text: str, split: str, hidden: int, seed: i
     return [float(v) for v in norms], at_step
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache_data(max_entries=16, show_spinner=False)
 def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, seed: int,
                upload: tuple | None = None, options: tuple = ("test", 0, "", "", "", 0)) -> list[str]:
     from viz.animate import frames, node_values
@@ -105,14 +109,15 @@ def frame_dots(source: str, text: str, split: str, backend: str, hidden: int, se
     return frames(unfolded, *node_values(unfolded, values))
 
 
-@st.cache_data(max_entries=16, show_spinner="Back-propagating…")
+@cache_data(max_entries=16, show_spinner="Back-propagating…")
 def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, loss: str, state: str,
-                  last_step_only: bool, upload: tuple | None = None, dark: bool = False) -> str:
+                  last_step_only: bool, upload: tuple | None = None) -> dict:
     """‖∂L/∂h(t)‖ with the state's recurrent matrices at three spectral radii (ParseError when there are none);
-    for a late loss and a single W, beside it the same in the linear regime, where ρ > 1 explodes."""
+    for a late loss and a single W, beside it the same in the linear regime, where ρ > 1 explodes (drawn in
+    the browser: viz/charts.py)."""
     from graphs.backends.bptt import linear_sweep, spectral_sweep
     from graphs.backends.session import inputs_for, last_target_step, run_sequence
-    from viz.plots import gradient_panels, to_svg
+    from viz.charts import gradient_spec
     sequence = sequence_of(text, split, upload)
     session = run_sequence(source, sequence, hidden=hidden, seed=seed)
     at_step = last_target_step(session.graph, len(session.tokens)) if last_step_only else None
@@ -121,15 +126,15 @@ def gradient_plot(source: str, text: str, split: str, hidden: int, seed: int, lo
     linear = at_step and linear_sweep(session.graph, inputs_for(session.graph, sequence), session.result.params,
                                       loss=loss, state=state, hidden=hidden, at_step=at_step)
     which = f"{loss}({at_step})" if at_step else f"Σ_t {loss}(t)"
-    return to_svg(gradient_panels(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖"), dark)
+    return gradient_spec(curves, linear or None, ylabel=f"‖∂{which}/∂{state}(t)‖")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cache_data(max_entries=64, show_spinner=False)
 def circuit_dot(source: str, param_nodes: bool) -> str:
     return to_dot(view(load(recurrence=source), "circuit"), param_nodes=param_nodes)
 
 
-@st.cache_data(max_entries=64, show_spinner="Unfolding…")
+@cache_data(max_entries=64, show_spinner="Unfolding…")
 def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generic: bool,
                  out_steps: int | None = None) -> str:
     graph = load(recurrence=source)
@@ -138,38 +143,35 @@ def unfolded_dot(source: str, steps: int, param_nodes: bool, elide: bool, generi
                   param_nodes=param_nodes)
 
 
-@st.cache_data(max_entries=128, show_spinner="Drawing…")
+@cache_data(max_entries=128, show_spinner="Drawing…")
 def svg_of(dot_source: str) -> str:
     return render_svg(dot_source)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@cache_data(max_entries=128, show_spinner=False)
 def png_of(dot_source: str) -> bytes:
     return render(dot_source, "png")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def plot_svg(kind: str, states: "np.ndarray", tokens: tuple, units: tuple = (), limit: float | None = None,
-             dark: bool = False) -> str:
-    """A cached plot: the heatmap of states (on the diagram's colour scale ±limit), or the chosen units' lines."""
-    from viz.plots import heatmap, to_svg, unit_lines
-    if kind == "heatmap":
-        return to_svg(heatmap(states, list(tokens), title=units[0] if units else "h(t)", limit=limit), dark)
-    return to_svg(unit_lines(states, list(units), list(tokens)), dark)
+@cache_data(max_entries=32, show_spinner=False)
+def heatmap_svg(states: "np.ndarray", tokens: tuple, title: str, limit: float | None = None, dark: bool = False) -> str:
+    """The heatmap of states as a picture (on the diagram's colour scale ±limit): too many cells for the browser's chart."""
+    from viz.plots import heatmap, to_svg
+    return to_svg(heatmap(states, list(tokens), title=title, limit=limit), dark)
 
 
-@st.cache_data(max_entries=4, show_spinner="Drawing every frame…")
+@cache_data(max_entries=4, show_spinner="Drawing every frame…")
 def animation_gif(dots: tuple[str, ...]) -> bytes:
     from viz.animate import gif
     return gif(list(dots))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) -> str:
     return g_text(load(recurrence=source), state, steps, substitute=True, latex=True, out_steps=out_steps)
 
 
-@st.cache_data(max_entries=64, show_spinner="Drawing…")
+@cache_data(max_entries=64, show_spinner="Drawing…")
 def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool, generic: bool, name: str,
                  out_steps: int | None = None) -> dict:
     """The interactive diagram of the circuit (steps None) or the unfolded graph: inline SVG, zoom, hover."""
@@ -341,14 +343,11 @@ def warm_other_pages() -> None:
     options = ("test", 0, "", "", "", 0)   # what run_options gives the default architecture
 
     def forward() -> None:   # the same calls, with the same arguments, as run_page makes for the defaults
-        _, scale = run_page_html(*run, state, None, options, False)
-        values, tokens, _ = run_values(*run, None, options)
-        plot_svg("heatmap", values[state][:, 0], tuple(tokens), (f"{state}(t)",), scale, False)
-        plot_svg("lines", values[state][:, 0], tuple(tokens), (0, 1), None, False)
+        run_page_html(*run, state, None, options, False)
 
     def backward() -> None:   # torch's autograd: imported last, the longest
         run_page_html(*run, state, None, options)
-        gradient_plot(*run[:3], *run[4:], "L", state, True, None, False)
+        gradient_plot(*run[:3], *run[4:], "L", state, True, None)
 
     def explain_first() -> None:   # the Explain page's scores: its models and NumPy, no plot yet
         order_scores(default["first"], default["second"])
@@ -462,15 +461,17 @@ def run_page(source: str, state: str, out_steps: int | None = None) -> None:
     states = values[shown][:, 0]
     axis = load(recurrence=source).node(shown).axis
     tokens = out_tokens if axis else tokens   # a decoder's state is plotted over its own steps
-    if "viz.plots" in waiting:
-        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
-        return
-    st.image(plot_svg("heatmap", states, tuple(tokens), (f"{shown}({axis or 't'})",), scale, dark()), width="stretch")
+    from viz.charts import heatmap_spec, lines_spec   # drawn by the browser; a large heatmap as a picture
+    spec = heatmap_spec(states, tokens, f"{shown}({axis or 't'})", scale)
+    if spec:
+        st.vega_lite_chart(spec, width="stretch")
+    else:
+        st.image(heatmap_svg(states, tuple(tokens), f"{shown}({axis or 't'})", scale, dark()), width="stretch")
     units = st.multiselect("Units", list(range(states.shape[1])), [0, 1][: states.shape[1]], key="units")
     if units:
-        st.image(plot_svg("lines", states, tuple(tokens), tuple(units), None, dark()), width="stretch")
-    if "L" in values and state and waiting:
-        st.fragment(rerun_when_loaded, run_every=0.5)(waiting)
+        st.vega_lite_chart(lines_spec(states, units, tokens), width="stretch")
+    if "L" in values and state and "torch" in waiting:   # the charts need no matplotlib; the gradients need torch
+        st.fragment(rerun_when_loaded, run_every=0.5)(("torch",))
     elif "L" in values and state:
         gradients(source, text, split, hidden, seed, state, upload)
 
@@ -506,11 +507,11 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
     """‖∂L/∂h(t)‖ at three spectral radii, or a sentence saying why there is nothing to rescale."""
     which = st.radio("Loss", list(LOSSES), horizontal=True, key="loss")
     try:
-        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload, dark())
+        plot = gradient_plot(source, text, split, hidden, seed, "L", state, which == LOSSES[0], upload)
     except ParseError as err:
         st.caption(f"No gradient plot: {plain(err)}.")
         return
-    st.image(plot, width="stretch")
+    st.vega_lite_chart(plot, width="stretch")
     st.caption(f"‖∂L/∂{state}(t)‖ by back-propagation through time, with {state}'s recurrent matrix rescaled to "
                "each spectral radius ρ. Below 1 the gradient of a late loss vanishes on its way back to early steps. "
                "Above 1 it would explode as ρ to the power of the distance, which the right-hand plot shows in the "
@@ -519,7 +520,7 @@ def gradients(source: str, text: str, split: str, hidden: int, seed: int, state:
                "saturating non-linearity bounds the gradient (while it vanishes all the more).")
 
 
-@st.cache_resource(show_spinner="Loading the trained models…")
+@cache_resource(show_spinner="Loading the trained models…")
 def models() -> dict:
     """The shipped explainer models (read-only: never mutated)."""
     from graphs.explainers import charrnn, sentiment, window, year
@@ -527,7 +528,7 @@ def models() -> dict:
     return {"sentiment": words, "window": window.load(words=words), "year": year.load(), "chars": charrnn.load()}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def order_views(first: str, second: str, dark: bool = False) -> dict:
     """Plots and scores of the two sentences through both sentiment models."""
     from graphs.explainers.trace import trace_pair
@@ -543,7 +544,7 @@ def order_views(first: str, second: str, dark: bool = False) -> dict:
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache_data(max_entries=32, show_spinner=False)
 def order_scores(first: str, second: str) -> dict:
     """The scores and the parting steps of the two sentences (order_views without its plots: no matplotlib)."""
     from graphs.explainers.trace import trace_pair
@@ -554,7 +555,7 @@ def order_scores(first: str, second: str) -> dict:
             "scores": [classify(model, models()["window"], s) for s in (first, second)]}
 
 
-@st.cache_data(max_entries=8, show_spinner="Scoring every position…")
+@cache_data(max_entries=8, show_spinner="Scoring every position…")
 def year_plot(dark: bool = False) -> str:
     from graphs.explainers.year import TRAIN_POSITIONS, accuracy_by_position
     from viz.plots import accuracy_by_position as bars
@@ -632,7 +633,7 @@ def year_anywhere() -> None:
               "P(year), per-position weights": [f"{p:.2f}" for p in positional] + [""] * (len(tokens) - len(positional))})
 
 
-@st.cache_data(max_entries=1, show_spinner="Finding the units that follow strings, brackets, indentation…")
+@cache_data(max_entries=1, show_spinner="Finding the units that follow strings, brackets, indentation…")
 def shipped_units() -> dict:
     """The shipped character model's units, found on the two held-out excerpts."""
     from graphs.explainers.units import find_units

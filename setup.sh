@@ -10,6 +10,8 @@ PYTHON="${PYTHON:-python3}"
 packages=()
 command -v dot >/dev/null || packages+=(graphviz)
 [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null && packages+=(chromium)
+# nginx for the test of the class recipe (deploy/serve_class.sh starts its own, on a port of its own)
+[ "${1:-}" = "--test" ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && packages+=(nginx)
 # Debian splits venv's pip bootstrap into the python3-venv package
 [ -x .venv/bin/python ] || "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 if [ ${#packages[@]} -gt 0 ]; then

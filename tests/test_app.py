@@ -69,10 +69,10 @@ def test_a_syntax_error_keeps_the_last_good_diagrams_and_the_page_selector(graph
     assert "h = tanh(W @ h[t-1] +" in at.query_params["recurrence"]   # the link keeps what was typed
 
 
-def _svg_images(at) -> list[str]:
-    import base64
-    urls = [img.proto.imgs[0].url for img in at.get("image")]
-    return [base64.b64decode(u.split(",", 1)[1]).decode() for u in urls if u.startswith("data:image/svg+xml")]
+def _charts(at) -> list[dict]:
+    """The Vega-Lite specs of the page's charts (drawn by the browser), in page order."""
+    import json
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
 
 
 def _frames(at) -> dict:
@@ -88,19 +88,21 @@ def test_run_tab_sends_every_frame_once_with_heatmap_and_gradients(graphviz_dot)
     norms = frames["backward"]["norms"]   # the backward pass from L(7): the last step has no next word
     assert frames["backward"]["loss_step"] == 7 and sorted(norms) == [f"h@{t}" for t in range(1, 8)]
     assert norms["h@1"] < norms["h@7"]
-    assert len(_svg_images(at)) == 3   # heatmap, unit lines, gradient norms
+    charts = _charts(at)
+    assert len(charts) == 3   # heatmap, unit lines, gradient norms
+    assert charts[0]["mark"] == "rect" and charts[0]["encoding"]["y"]["field"] == "unit"
+    assert [panel["encoding"]["y"]["scale"]["type"] for panel in charts[2]["hconcat"]] == ["log", "log"]
     assert "gradient plot" not in " ".join(c.value for c in at.caption)
 
 
 def test_heatmap_uses_the_diagrams_colour_scale(graphviz_dot):
     at = _app("Run")
     scale = _frames(at)["scale"]
-    heatmap = _svg_images(at)[0]
-    colour_bar = heatmap[heatmap.rindex("<!-- h(t) -->"):]   # the colour bar is drawn after the title
-    ticks = [float(t.replace("\u2212", "-")) for t in re.findall(r"<!-- (\u2212?[0-9]+\.[0-9]+) -->", colour_bar)]
-    assert ticks and max(abs(t) for t in ticks) <= scale < 2 * max(abs(t) for t in ticks)
+    colour = _charts(at)[0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == [-scale, 0, scale] and colour["nice"] is False
+    assert colour["range"] == ["#2563eb", "#ffffff", "#dc2626"]   # the diagrams' blue · white · red
     states = max(abs(v) for node, info in _frames(at)["nodes"].items() if node.startswith("h@") for v in info["values"])
-    assert max(ticks) > states   # a bar of h alone would end below this tick: the scale is the diagram's
+    assert scale > states   # the bar of h alone would end sooner: the scale is the diagram's
 
 
 @pytest.mark.parametrize("arch", ["jordan", "teacher_forcing"])
@@ -110,7 +112,7 @@ def test_gradient_plot_is_replaced_by_a_sentence_without_a_square_recurrent_matr
     at.run()
     assert not at.exception and not at.error
     assert any("no square recurrent matrix" in c.value for c in at.caption)
-    assert len(_svg_images(at)) == 2   # heatmap and unit lines only
+    assert len(_charts(at)) == 2   # heatmap and unit lines only
 
 
 def test_empty_sequence_is_an_error_in_the_page(graphviz_dot):

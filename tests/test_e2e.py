@@ -115,7 +115,8 @@ def test_play_in_the_browser_sends_nothing_to_the_server(app_url):
         page.goto(app_url + "/?view=Run")
         (player,) = diagram_frames(page, 1)
         # the whole page first (heatmap, unit lines, gradient plot and their scripts), so what follows is the player's
-        page.wait_for_function("document.querySelectorAll('[data-testid=stImage] img').length >= 3", timeout=120_000)
+        page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+                               "[data-testid=stVegaLiteChart] svg').length >= 3", timeout=120_000)   # drawn charts
         loaded = []   # then two quiet seconds: no script or image still loading (the websocket stays open)
         page.on("request", lambda r: loaded.append(time.time()))
         settled, deadline = time.time(), time.time() + 60
