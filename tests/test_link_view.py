@@ -29,6 +29,14 @@ def frame_named(page, name: str) -> Diagram:
     return Diagram(page, name)
 
 
+def opened(p, url: str, diagrams: int = 2):
+    """A fresh browser on `url` once its `diagrams` diagrams are drawn: (browser, page, the diagrams)."""
+    browser = launch(p)
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url)
+    return browser, page, diagram_frames(page, diagrams)
+
+
 def zoom_and_centre(diagram) -> tuple[float, float, float]:
     return tuple(diagram.evaluate("""v => { const z = v.zoom, s = z.getSizes(), p = z.getPan();
         return [z.getZoom(), (s.width / 2 - p.x) / s.realZoom, (s.height / 2 - p.y) / s.realZoom]; }"""))
@@ -46,10 +54,7 @@ def query_of(page, key: str, timeout_ms: int = 10_000) -> str | None:
 def test_a_zoomed_view_is_written_to_the_link_and_a_fresh_browser_restores_it(app_url):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(app_url)
-        diagram_frames(page, 2)
+        browser, page, _ = opened(p, app_url)
         unfolded = frame_named(page, "unfolded")
         assert query_of(page, "zoom_unfolded", 1_000) is None   # fitted: nothing in the link
         unfolded.evaluate("v => { v.zoom.zoomBy(4); v.zoom.panBy({x: 80, y: -30}); }")
@@ -75,10 +80,7 @@ def test_a_zoomed_view_is_written_to_the_link_and_a_fresh_browser_restores_it(ap
 def test_the_players_frame_is_in_the_link(app_url):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(app_url + "/?view=Run&frame=3")
-        (player,) = diagram_frames(page, 1)
+        browser, page, (player,) = opened(p, app_url + "/?view=Run&frame=3", 1)
         status = player.locator(".status")
         status.filter(has_text="step 3 of 8").wait_for(timeout=30_000)
         player.get_by_role("button", name="step forward").click()
@@ -94,10 +96,7 @@ def test_the_players_frame_is_in_the_link(app_url):
 def test_a_bad_zoom_in_the_link_is_said_and_ignored(app_url):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(app_url + "/?zoom_unfolded=9e99,x,1&frame=-2")
-        diagram_frames(page, 2)
+        browser, page, _ = opened(p, app_url + "/?zoom_unfolded=9e99,x,1&frame=-2")
         page.get_by_text("Left out from the link").wait_for(timeout=30_000)
         assert zoom_and_centre(frame_named(page, "unfolded"))[0] == 1
         browser.close()
@@ -107,10 +106,7 @@ def test_a_tau_change_keeps_the_zoom_and_the_centre_on_screen(app_url):
     """The diagram is one component kept across reruns: a new τ swaps its drawing and keeps the reader's scale."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(app_url)
-        diagram_frames(page, 2)
+        browser, page, _ = opened(p, app_url)
         unfolded = frame_named(page, "unfolded")
         unfolded.evaluate("v => { v.zoom.zoomBy(3); v.zoom.panBy({x: 120, y: 10}); }")
         scale = "v => [v.zoom.getSizes().realZoom, ...(() => { const s = v.zoom.getSizes(), p = v.zoom.getPan(); " \
