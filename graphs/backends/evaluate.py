@@ -9,12 +9,14 @@ from __future__ import annotations
 import graphlib
 
 from .. import scc
-from ..expr import FINAL, LEFT, RIGHT, Call, Num, Param, Ref, refs, walk
+from ..expr import FINAL, LEFT, RIGHT, Param, Ref, refs
 from ..ir import Graph
 from ..tree import balanced
-from .cells import add_all as _sum, match, addends as _terms
+from .cells import match
+from .closures import compile_expr, value_of
 from .fused import Values, run_cell
-from .plan import COLS, PASSES, plan_loop
+from .hoist import hoist
+from .plan import PASSES, plan_loop
 
 FLOW_KINDS = ("", "final", "train", "test")
 
@@ -50,14 +52,14 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
             return
         if members & once:
             for name in order:
-                values[name] = _ev(expr_of[name], params, ops, mode,
+                values[name] = value_of(expr_of[name], params, ops, mode,
                                    lambda r: finals.get(r.name, values[r.name][-1]) if r.index == FINAL
                                    else values[r.name])
             return
         delays = {e.delay for e in inner if e.delay}
         if not delays:
             for name in order:
-                values[name] = _ev(expr_of[name], params, ops, mode,
+                values[name] = value_of(expr_of[name], params, ops, mode,
                                    lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
             return
         if ops.fused_cell and traces is None and "fuse" in passes and _fuse(block, length):
@@ -66,8 +68,8 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
                                   {k: tuple(v.shape) for k, v in params.items()}, f"__loop{len(values)}", passes)
         params.update(_derive(derived, params, ops))
         inside = members | once | set(plan)
-        hoisted = {name: _hoist(e, inside, values,
-                                lambda e: _ev(e, params, ops, mode,
+        hoisted = {name: hoist(e, inside, values,
+                                lambda e: value_of(e, params, ops, mode,
                                               lambda r: _shifted(r, values, init, once, length, batch, ops, sizes)))
                    for name, e in plan.items()}
         # the plan's own values are read within their step only: keeping one per step would hold memory
@@ -75,7 +77,7 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
 
         def reader(r: Ref):
             return _reader(r, values, trace, init, finals, once, length, batch, ops, sizes)
-        compiled = [(trace[name], _compile(hoisted[name], params, ops, mode, reader)) for name in _order(hoisted)]
+        compiled = [(trace[name], compile_expr(hoisted[name], params, ops, mode, reader)) for name in _order(hoisted)]
         times = range(length) if max(delays) > 0 else range(length - 1, -1, -1)
         with ops.time_loop():
             for t in times:
@@ -93,7 +95,7 @@ def evaluate(graph: Graph, params: dict, inputs: dict, ops, sizes: dict, steps: 
         if cell is None:
             return False
         params.update(_derive(derived, params, ops))
-        operands = [_ev(v, params, ops, mode, lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
+        operands = [value_of(v, params, ops, mode, lambda r: _shifted(r, values, init, once, length, batch, ops, sizes))
                     for v in cell.operands]
         starts = tuple(_start(n, init, batch, ops, sizes) for n in (cell.state, cell.memory) if n)
         made = run_cell(cell, operands, params, starts, ops, length, batch)
@@ -125,40 +127,6 @@ class _Latest:
 
     def __getitem__(self, t):
         return self.value
-
-
-def _hoist(expr, keep: set[str], values: dict, compute):
-    """The expression with every loop-free part (such as U @ x + b) computed for all steps up front.
-
-    Each such part becomes a reference to a precomputed (T, batch, units) array, so the time loop does
-    only the work that depends on the loop's own past. Parts reading `keep` (the loop's members and
-    values computed once) or a special index stay in the loop. A sum's terms are regrouped, so that
-    `U @ x + b + W @ h[t-1] + c` costs one addition per step, not two.
-    """
-    if not isinstance(expr, Call):
-        return expr
-    if _loop_free(expr, keep):
-        name = f"__hoisted{len(values)}"   # not a legal user name: user names cannot start with __
-        values[name] = compute(expr)
-        return Ref(name)
-    if expr.fn == "add":
-        terms = _terms(expr)
-        free = [a for a in terms if _reads_no(a, keep)]
-        if len(free) > 1 and _loop_free(_sum(free), keep):
-            rest = [a for a in terms if not any(a is f for f in free)]
-            return _sum([_hoist(_sum(free), keep, values, compute)] + [_hoist(a, keep, values, compute) for a in rest])
-    return Call(expr.fn, tuple(_hoist(a, keep, values, compute) for a in expr.args))
-
-
-def _reads_no(expr, keep: set[str]) -> bool:
-    """Reads no loop member, value computed once or special index (it may read nothing at all)."""
-    return not any(r.name in keep or r.index for r in refs(expr))
-
-
-def _loop_free(expr, keep: set[str]) -> bool:
-    """A part worth computing for all steps at once: it reads some sequence, and nothing of the loop."""
-    return (isinstance(expr, Call) and bool(refs(expr)) and _reads_no(expr, keep)
-            and expr.fn != "teacher_forcing")
 
 
 def _order(exprs: dict) -> list[str]:
@@ -236,87 +204,11 @@ def _tree(graph, state, params, values, finals, ops, mode, merges):
     """A recursive net: leaves from h[leaf] = …, then two children combined at a time, up to the root."""
     leaf_expr = dict(graph.leaves)[state]
     node_expr = graph.node(state).expr
-    leaves = _ev(leaf_expr, params, ops, mode, lambda r: values[r.name])
+    leaves = value_of(leaf_expr, params, ops, mode, lambda r: values[r.name])
     count = leaves.shape[0]
     made = {(i + 1, i + 1): leaves[i] for i in range(count)}
     for left, right in merges if merges is not None else balanced(count):
-        made[left[0], right[1]] = _ev(node_expr, params, ops, mode,
+        made[left[0], right[1]] = value_of(node_expr, params, ops, mode,
                                       lambda r, a=made[left], b=made[right]: a if r.index == LEFT else b)
     values[state] = leaves
     finals[state] = made[1, count]
-
-
-def _ev(expr, params, ops, mode, lookup):
-    """One expression's value for the whole sequence; `lookup` gives each variable reference's value."""
-    return _compile(expr, params, ops, mode, lambda r: lambda t: lookup(r))(None)
-
-
-def _is_product(expr) -> bool:
-    return isinstance(expr, Call) and expr.fn == "matmul" and isinstance(expr.args[0], Param)
-
-
-def _fresh(expr) -> bool:
-    """Computed into new memory that nothing else reads, so an operation may overwrite it."""
-    return isinstance(expr, Call) and expr.fn not in (COLS, "teacher_forcing")
-
-
-CONSTANT_FOLDED = {"add": float.__add__, "sub": float.__sub__, "mul": float.__mul__, "div": float.__truediv__,
-                   "neg": float.__neg__}
-
-
-def _constant(expr) -> float:
-    """The value of numbers combined by arithmetic (the checker has refused a division by zero)."""
-    if isinstance(expr, Num):
-        return expr.value
-    return CONSTANT_FOLDED[expr.fn](*(_constant(a) for a in expr.args))
-
-
-def _compile(expr, params, ops, mode, reader):
-    """The expression as nested closures taking the step t: the tree is walked once, not at every step.
-
-    reader(ref) gives a function t → that reference's value.
-    """
-    if isinstance(expr, Ref):
-        return reader(expr)
-    if isinstance(expr, Param):
-        value = params[expr.name]
-        return lambda t: value
-    if all(isinstance(e, Num) or (isinstance(e, Call) and e.fn in CONSTANT_FOLDED) for e in walk(expr)):
-        number = _constant(expr)   # -1 is neg(1): torch's ops take tensors, so numbers are worked out here
-        return lambda t: number
-    args = expr.args
-    if expr.fn == "teacher_forcing":
-        return _compile(args[0] if mode == "train" else args[1], params, ops, mode, reader)
-    if expr.fn == COLS:
-        value, lo, hi = _compile(args[0], params, ops, mode, reader), int(args[1].value), int(args[2].value)
-        return lambda t: value(t)[..., lo:hi]
-    if expr.fn == "f":
-        joined = _compile(Call("concat", args[:-1]) if len(args) > 2 else args[0], params, ops, mode, reader)
-        weight_t, tanh = ops.transpose(params[args[-1].name]), ops.OPS["tanh"]
-        return lambda t: tanh(ops.matmul_t(joined(t), weight_t))
-    if expr.fn == "matmul" and isinstance(args[0], Param):
-        # v @ Wᵀ with Wᵀ made contiguous once per run, not transposed at every step
-        weight_t, vector = ops.transpose(params[args[0].name]), _compile(args[1], params, ops, mode, reader)
-        matmul_t = ops.matmul_t
-        return lambda t: matmul_t(vector(t), weight_t)
-    if expr.fn == "add" and any(_is_product(a) for a in args):
-        # v @ Wᵀ + u in one call: torch's addmm, or NumPy adding u into the product's own memory
-        product, other = args if _is_product(args[0]) else args[::-1]
-        weight_t, matmul_add = ops.transpose(params[product.args[0].name]), ops.matmul_add
-        vector, rest = (_compile(a, params, ops, mode, reader) for a in (product.args[1], other))
-        return lambda t: matmul_add(vector(t), weight_t, rest(t))
-    fn = ops.OPS[expr.fn]
-    parts = [_compile(a, params, ops, mode, reader) for a in args]
-    if len(parts) == 1:
-        (a,) = parts
-        if expr.fn in ops.INPLACE and _fresh(args[0]):
-            fn = ops.INPLACE[expr.fn]
-            return lambda t: fn(a(t), 0)
-        return lambda t: fn(a(t))
-    if len(parts) == 2:
-        a, b = parts
-        if expr.fn in ops.INPLACE and (_fresh(args[0]) or _fresh(args[1])):
-            fn, into = ops.INPLACE[expr.fn], 0 if _fresh(args[0]) else 1
-            return lambda t: fn(a(t), b(t), into)
-        return lambda t: fn(a(t), b(t))
-    return lambda t: fn(*[part(t) for part in parts])
