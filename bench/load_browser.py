@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from load_users import Plan, Tally
+from load_users import Plan, Step, Tally, follow
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
@@ -33,39 +33,30 @@ async def shown(page, selector: str, timeout: float, text: bool = False) -> None
 async def browser_student(k: int, browser, url: str, plan: Plan, tally: Tally, barrier, timeout: float) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
-    await asyncio.sleep(plan.arrival)
-    failed = False
-    for step in plan.steps:
-        if barrier is not None:
-            await barrier.wait()
-        if failed:
-            continue
-        await asyncio.sleep(step.think)
+
+    async def act(step: Step):
         start = time.perf_counter()
-        try:
-            if step.action == "page load":
-                await page.goto(url, timeout=timeout * 1e3, wait_until="commit")
-                await shown(page, "g.node[data-node='h@4']", timeout)
-            elif step.action == "τ change":
-                slider = page.get_by_role("slider").first
-                await slider.focus()
-                start = time.perf_counter()
-                await slider.press("ArrowRight")
-                await shown(page, f"g.node[data-node='h@{step.value}']", timeout)
-            elif step.action == "switch to Run":
-                await page.get_by_text("Run", exact=True).click()
-                await shown(page, ".status", timeout)
-            else:
-                box = page.get_by_label("Sequence", exact=True)
-                await box.fill(step.value)
-                start = time.perf_counter()
-                await box.press("Enter")
-                await shown(page, step.value.split()[-1], timeout, text=True)
-        except Exception as err:  # noqa: BLE001 - counted and reported; the other students go on
-            tally.errors.append(f"browser {k}, {step.action}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
-            failed = True
-            continue
-        tally.add(step.action, time.perf_counter() - start, True)
+        if step.action == "page load":
+            await page.goto(url, timeout=timeout * 1e3, wait_until="commit")
+            await shown(page, "g.node[data-node='h@4']", timeout)
+        elif step.action == "τ change":
+            slider = page.get_by_role("slider").first
+            await slider.focus()
+            start = time.perf_counter()
+            await slider.press("ArrowRight")
+            await shown(page, f"g.node[data-node='h@{step.value}']", timeout)
+        elif step.action == "switch to Run":
+            await page.get_by_text("Run", exact=True).click()
+            await shown(page, ".status", timeout)
+        else:
+            box = page.get_by_label("Sequence", exact=True)
+            await box.fill(step.value)
+            start = time.perf_counter()
+            await box.press("Enter")
+            await shown(page, step.value.split()[-1], timeout, text=True)
+        return time.perf_counter() - start, True, ""   # shown() has checked the content
+
+    await follow(f"browser {k}", plan, act, tally, barrier)
     await context.close()
 
 

@@ -87,36 +87,50 @@ class Tally:
         self.checked[action] = self.checked.get(action, 0) + ok
 
 
-async def protocol_student(k: int, url: str, plan: Plan, tally: Tally, barrier: asyncio.Barrier | None,
-                           timeout: float, assets: bool) -> None:
-    """One student over Streamlit's protocol, following the plan; a failure ends this student only."""
-    session = ProtocolSession(url, timeout=timeout, assets=assets)
-    failed = False
+async def follow(who: str, plan: Plan, act, tally: Tally, barrier: asyncio.Barrier | None) -> None:
+    """One student taking the plan's steps, each after its thinking time. act(step) does one step and returns
+    (seconds, content as expected, what came instead or ""); a failure ends this student only."""
     await asyncio.sleep(plan.arrival)
+    failed = False
     for step in plan.steps:
         if barrier is not None:
             await barrier.wait()       # a failed student still meets the others, so no one waits forever
         if failed:
             continue
         await asyncio.sleep(step.think)
-        start = time.perf_counter()
         try:
-            if step.action == "page load":
-                await session.open()
-            elif step.action == "τ change":
-                await session.rerun({"τ (steps)": step.value})
-            elif step.action == "switch to Run":
-                await session.rerun({"Page": step.value})
-            else:
-                await session.rerun({"Sequence": step.value})
+            seconds, ok, instead = await act(step)
         except Exception as err:  # noqa: BLE001 - counted and reported; the other students go on
-            tally.errors.append(f"session {k}, {step.action}: {type(err).__name__}: {str(err)[:160]}")
+            first_line = (str(err).splitlines() or [""])[0]
+            tally.errors.append(f"{who}, {step.action}: {type(err).__name__}: {first_line[:160]}")
             failed = True
             continue
-        ok = step.check(session.last_run_text)
-        tally.add(step.action, time.perf_counter() - start, ok)
-        if not ok:   # answered, but not with the expected page: say what came instead
-            text = re.sub(r"[^\w .,:()'’-]+", " ", session.last_run_text)
-            tally.errors.append(f"session {k}, {step.action}: {session.last_status}, {len(session.widgets)} widgets, "
+        tally.add(step.action, seconds, ok)
+        if instead:
+            tally.errors.append(f"{who}, {step.action}: {instead}")
+
+
+async def protocol_student(k: int, url: str, plan: Plan, tally: Tally, barrier: asyncio.Barrier | None,
+                           timeout: float, assets: bool) -> None:
+    """One student over Streamlit's protocol, following the plan."""
+    session = ProtocolSession(url, timeout=timeout, assets=assets)
+
+    async def act(step: Step):
+        start = time.perf_counter()
+        if step.action == "page load":
+            await session.open()
+        elif step.action == "τ change":
+            await session.rerun({"τ (steps)": step.value})
+        elif step.action == "switch to Run":
+            await session.rerun({"Page": step.value})
+        else:
+            await session.rerun({"Sequence": step.value})
+        seconds, ok = time.perf_counter() - start, step.check(session.last_run_text)
+        if ok:
+            return seconds, True, ""
+        text = re.sub(r"[^\w .,:()'’-]+", " ", session.last_run_text)   # answered, but not with the expected page
+        return seconds, False, (f"{session.last_status}, {len(session.widgets)} widgets, "
                                 f"unexpected content: {' '.join(text.split())[:200]}")
+
+    await follow(f"session {k}", plan, act, tally, barrier)
     await session.close()
