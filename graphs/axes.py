@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from .errors import ParseError
 from .expr import FINAL, refs
+from .words import RESERVED, target_name
 
 OVER = re.compile(r"(\s+.*?)\s+over\s+(\S+)\s*")
 MAIN = "t"
@@ -42,14 +44,12 @@ def run_length(unfolded) -> int:
 def check_second(graph, out_steps) -> None:
     """ParseError if a second axis's length is given for a recurrence that has no second axis."""
     if out_steps is not None and not graph.second_axis():
-        from .parse import ParseError
         raise ParseError("a second length (out_steps) was given, but this recurrence has no second time axis: "
                          "declare one with `input y over u`, or leave the length out")
 
 
 def split_over(word: str, code: str, number: int) -> tuple[str, str]:
     """A declaration line without its `over u` clause, and the axis named there ("" if none, or t)."""
-    from .parse import ParseError   # parse imports this module: imported here, when first needed
     match = OVER.fullmatch(code[len(word):])
     if not match:
         return code, ""
@@ -63,8 +63,7 @@ def split_over(word: str, code: str, number: int) -> tuple[str, str]:
 
 def check_names(over: dict[str, str], declared: dict, targets: list) -> None:
     """ParseError if a second axis is named like a variable, a reserved word, or there are two of them."""
-    from .parse import RESERVED, ParseError, _target_name
-    names = {n for n, _ in declared["input"] + declared["param"]} | {_target_name(t) for t in targets}
+    names = {n for n, _ in declared["input"] + declared["param"]} | {target_name(t) for t in targets}
     seen = sorted(set(over.values()))
     where = {name: pos for name, pos in declared["input"]}
     for axis in seen:
