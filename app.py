@@ -205,7 +205,7 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
             from viz.neighbours import stepper
             remember(drawing, page)
             DIAGRAM(key=f"diagram-{page['name']}", data={**page, "stepper": stepper(drawing, *steps)},
-                    on_step_change=step_to)
+                    on_step_change=step_to, on_ahead_change=draw_ahead_now)
         else:
             DIAGRAM(key=f"diagram-{page['name']}", data=page)
     buttons = column.container(horizontal=True)
@@ -224,6 +224,11 @@ def step_to() -> None:
     this rerun draws the next neighbours at once (the reader is not waiting for it)."""
     tau = int(st.session_state["diagram-unfolded"]["step"])
     st.session_state["big_steps" if st.session_state.get("long") else "steps"] = tau
+    st.session_state["stepped"] = True
+
+
+def draw_ahead_now() -> None:
+    """The diagram asks for its neighbours (its first picture came before they were drawn): drawn in this rerun."""
     st.session_state["stepped"] = True
 
 

@@ -19,7 +19,8 @@
   }
 
   // A first picture comes before its neighbours are drawn (the server draws them right after): a moment later,
-  // once per τ, the same τ is reported again, and that rerun hands them over; no picture changes meanwhile.
+  // once per τ, the server is asked for them ("ahead": a rerun that changes nothing else, not even τ, which the
+  // slider may have moved meanwhile), and that rerun hands them over.
   function askForNeighbours(slot, stepper) {
     var tau = stepper.tau, family = stepper.family;
     function missing(now) {
@@ -29,7 +30,7 @@
     stepper.asked[tau] = true;
     setTimeout(function () {
       var now = slot.stepper;   // a later rerun may have brought them, or the reader moved on
-      if (now && now.family === family && now.tau === tau && missing(now)) slot.component.setTriggerValue("step", tau);
+      if (now && now.family === family && now.tau === tau && missing(now)) slot.component.setTriggerValue("ahead", tau);
     }, 800);
   }
 
