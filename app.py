@@ -171,7 +171,9 @@ def animation_gif(dots: tuple[str, ...]) -> bytes:
 
 @cache_data(max_entries=32, show_spinner=False)
 def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) -> str:
-    return g_text(load(recurrence=source), state, steps, substitute=True, latex=True, out_steps=out_steps)
+    """g(t) as HTML in the book's notation (viz/gbook.py: no KaTeX to load on the first page)."""
+    from viz.gbook import g_html
+    return g_html(g_text(load(recurrence=source), state, steps, substitute=True, out_steps=out_steps))
 
 
 @cache_data(max_entries=64, show_spinner="Drawing…")
@@ -284,9 +286,10 @@ def page() -> None:
     if arch != CUSTOM:
         st.caption(CATALOG[arch].title)
     source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
-    with st.expander("Syntax cheat sheet"):
-        st.text(EXAMPLE)
-        st.markdown(SYNTAX)
+    with st.expander("Syntax cheat sheet", key="cheat_sheet", on_change="rerun") as sheet:
+        if sheet.open:   # drawn when opened: a closed expander's content still costs the first page its time
+            st.text(EXAMPLE)
+            st.markdown(SYNTAX)
     weights_box()
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     out_steps = second_axis_steps(source)
@@ -334,7 +337,7 @@ def page() -> None:
                  drawing, None if generic else (1, MAX_STEPS if st.session_state.get("long") else 60))
         if state and tau <= MAX_GT_STEPS:
             try:
-                st.latex(g_of_t(source, state, tau, out_steps))
+                st.html(f"<p class='gt'>{g_of_t(source, state, tau, out_steps)}</p>")
             except ParseError as err:
                 st.caption(f"g(t) not shown: {plain(err)}")
         draw_neighbours(source, tau, param_nodes, elide, generic, out_steps, state)
@@ -407,8 +410,11 @@ def second_axis_steps(source: str, widget: bool = True) -> int | None:
 
 def weights_box() -> None:
     """A torch weights file → the explicit cell equations it became, drawn on request."""
-    from graphs.backends.weights import weights_text
-    with st.expander("From torch weights: the equations a state_dict becomes"):
+    with st.expander("From torch weights: the equations a state_dict becomes", key="weights_box",
+                     on_change="rerun") as box:
+        if not box.open:   # the file uploader and the rest only when opened (the first page loads less)
+            return
+        from graphs.backends.weights import weights_text
         file = st.file_uploader("torch.save(module.state_dict()) of nn.RNN/GRU/LSTM or nn.RNNCell/GRUCell/LSTMCell",
                                 type=["pt", "pth"], key="weights_file")
         nonlinearity = st.radio("nn.RNN's nonlinearity (the file does not say)", ["tanh", "relu"], horizontal=True,
