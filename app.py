@@ -210,15 +210,15 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
                     on_step_change=step_to, on_ahead_change=draw_ahead_now)
         else:
             DIAGRAM(key=f"diagram-{page['name']}", data=page)
+    # Each file is made when its button is clicked (a callable), not stored with every rerun: a τ change then
+    # sends no file, and the PNG is rendered on request in one click. No rerun after a download.
     buttons = column.container(horizontal=True)
-    buttons.download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
-    buttons.download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
-    if buttons.button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
-        try:
-            buttons.download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
-                                       key=f"{file_name}-png")
-        except RenderError as err:
-            column.warning(plain(err))
+    buttons.download_button("SVG", lambda: svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg",
+                            on_click="ignore")
+    buttons.download_button("DOT", lambda: dot_source, f"{file_name}.dot", "text/vnd.graphviz",
+                            key=f"{file_name}-dot", on_click="ignore")
+    buttons.download_button("PNG", lambda: png_of(dot_source), f"{file_name}.png", "image/png",
+                            key=f"{file_name}-png", on_click="ignore", help="rendered when you click (a moment)")
 
 
 def step_to() -> None:

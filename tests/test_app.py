@@ -219,11 +219,12 @@ def test_the_animation_downloads_as_a_gif(graphviz_dot):
     assert len(at.get("download_button")) == before + 1
 
 
-def test_png_is_rendered_on_request(graphviz_dot):
-    at = _app()
-    before = len(at.get("download_button"))
-    at.button(key="elman-unfolded-make-png").click().run()
-    assert not at.exception and len(at.get("download_button")) == before + 1
+def test_downloads_are_made_on_click_not_with_every_rerun(graphviz_dot):
+    at = _app()   # each diagram's SVG, DOT and PNG: a callable each (tests/test_e2e.py downloads the PNG)
+    labels = {b.key: b.proto.label for b in at.get("download_button")}
+    assert labels == {f"elman-{view}-{kind}": kind.upper() for view in ("circuit", "unfolded")
+                      for kind in ("svg", "dot", "png")}
+    assert all(not b.proto.url for b in at.get("download_button"))   # no file stored with the page
 
 
 def test_run_page_offers_teacher_forcing_steps_and_trees(graphviz_dot):
