@@ -30,14 +30,14 @@ def _app(view: str = "Build"):
 def g_of_t(at) -> str:
     """g(t) below the diagrams: HTML in the book's notation (viz/gbook.py), tags taken out."""
     shown = [h.value for h in at.html if "class='gt'" in h.value]
-    return re.sub(r"<[^>]+>", "", shown[0]) if shown else ""
+    return re.sub(r"<[^>]+>", "", shown[0]) if shown else ""   # h<sup>(4)</sup> reads h(4)
 
 
 def test_default_page_shows_both_views_and_g_of_t(graphviz_dot):
     at = _app()
     assert not at.exception and not at.error
     assert [h.value for h in at.subheader] == ["Circuit", "Unfolded"]
-    assert g_of_t(at).startswith("h⁽⁴⁾ = tanh(W tanh(") and not at.latex   # no KaTeX on the first page
+    assert g_of_t(at).startswith("h(4) = tanh(W tanh(") and not at.latex   # no KaTeX on the first page
 
 
 def test_tau_slider_changes_the_unfolded_view(graphviz_dot):
@@ -45,7 +45,7 @@ def test_tau_slider_changes_the_unfolded_view(graphviz_dot):
     before = g_of_t(at)
     at.slider(key="steps").set_value(2).run()
     assert not at.exception
-    assert g_of_t(at) != before and g_of_t(at).startswith("h⁽²⁾ =")
+    assert g_of_t(at) != before and g_of_t(at).startswith("h(2) =")
 
 
 def test_bad_recurrence_shows_an_error_not_a_traceback(graphviz_dot):
@@ -258,9 +258,9 @@ def test_a_decoder_has_its_own_length_on_both_pages(graphviz_dot):
     at.query_params.update({"arch": "encoder_decoder", "steps": "5", "out_steps": "3"})
     at.run()
     assert not at.exception and not at.error
-    assert at.number_input(key="out_steps").value == 3 and g_of_t(at).startswith("s⁽³⁾ =")
+    assert at.number_input(key="out_steps").value == 3 and g_of_t(at).startswith("s(3) =")
     at.number_input(key="out_steps").set_value(2).run()
-    assert g_of_t(at).startswith("s⁽²⁾ =") and at.query_params["out_steps"] == "2"
+    assert g_of_t(at).startswith("s(2) =") and at.query_params["out_steps"] == "2"
     at.radio(key="view").set_value("Run").run()
     at.text_input(key="text").set_value("the cat sat on the mat").run()
     frames = _frames(at)
