@@ -206,7 +206,8 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
         if steps:
             from viz.neighbours import stepper
             remember(drawing, page)
-            DIAGRAM(key=f"diagram-{page['name']}", data={**page, "stepper": stepper(drawing, *steps)},
+            sent = st.session_state.setdefault("stepper_sent", {})   # what this browser holds (stepper.js)
+            DIAGRAM(key=f"diagram-{page['name']}", data={**page, "stepper": stepper(drawing, *steps, sent)},
                     on_step_change=step_to, on_ahead_change=draw_ahead_now)
         else:
             DIAGRAM(key=f"diagram-{page['name']}", data=page)
@@ -323,6 +324,8 @@ def page() -> None:
     # one page at a time (not st.tabs, which would compute all three on every change)
     view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
+    if view != "Build":
+        st.session_state.pop("stepper_sent", None)   # the diagram leaves the page, and the drawings it held
     if view == "Build":
         left, right = st.columns([1, 2])
         if circuit is None:

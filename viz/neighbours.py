@@ -48,10 +48,21 @@ def family(drawing: tuple) -> str:
     return hashlib.sha1(rest.encode()).hexdigest()[:12]
 
 
-def stepper(drawing: tuple, lowest: int, highest: int) -> dict:
-    """The stepper's data for the drawing at its τ: bounds, and the drawings at τ ± 1 already made."""
-    tau = drawing[1]
-    near = {t: recall(at_steps(drawing, t)) for t in (tau - 1, tau + 1) if lowest <= t <= highest}
-    return {"tau": tau, "min": lowest, "max": highest, "family": family(drawing),
-            "neighbours": {str(t): page for t, page in near.items() if page},
+KEPT_AROUND = 3   # the browser keeps the drawings within 3 steps of τ (viz/web/stepper.js: receive)
+
+
+def stepper(drawing: tuple, lowest: int, highest: int, sent: dict | None = None) -> dict:
+    """The stepper's data for the drawing at its τ: bounds, and the drawings at τ ± 1 already made.
+
+    sent: what this reader's browser holds already ({family: [τ, …]}, kept by the caller per session, updated
+    here): a neighbour it holds is not sent again, so a τ change costs one new drawing, not three."""
+    tau, name = drawing[1], family(drawing)
+    held = set() if sent is None else {t for t in sent.get(name, ()) if abs(t - tau) <= KEPT_AROUND}
+    near = {t: recall(at_steps(drawing, t)) for t in (tau - 1, tau + 1) if lowest <= t <= highest and t not in held}
+    near = {t: page for t, page in near.items() if page}
+    if sent is not None:   # one family at a time, as in the browser
+        sent.clear()
+        sent[name] = sorted(held | set(near) | {tau})
+    return {"tau": tau, "min": lowest, "max": highest, "family": name,
+            "neighbours": {str(t): page for t, page in near.items()},
             "ahead": not drawing[3]}   # an elided drawing (τ > 60) has no neighbours drawn ahead

@@ -11,15 +11,16 @@
     var sent = data.stepper, cache = slot.stepper && slot.stepper.family === sent.family ? slot.stepper.cache : {};
     cache[sent.tau] = { svg: data.svg, words: data.words, title: data.title };
     Object.keys(sent.neighbours || {}).forEach(function (t) { cache[t] = sent.neighbours[t]; });
+    // the server counts on this: it sends again only what is beyond 3 steps (viz/neighbours.py: KEPT_AROUND)
     Object.keys(cache).forEach(function (t) { if (Math.abs(t - sent.tau) > 3) delete cache[t]; });
     var stepper = { family: sent.family, tau: sent.tau, min: sent.min, max: sent.max, cache: cache,
                     asked: slot.stepper && slot.stepper.family === sent.family ? slot.stepper.asked : {} };
-    if (sent.ahead) askForNeighbours(slot, stepper);
+    if (sent.ahead && !(slot.stepper && slot.stepper.family === sent.family)) askForNeighbours(slot, stepper);
     return stepper;
   }
 
   // A first picture comes before its neighbours are drawn (the server draws them right after): a moment later,
-  // once per τ, the server is asked for them ("ahead": a rerun that changes nothing else, not even τ, which the
+  // once per drawing family (the first picture, a new recurrence or toggle), the server is asked for them ("ahead": a rerun that changes nothing else, not even τ, which the
   // slider may have moved meanwhile), and that rerun hands them over.
   function askForNeighbours(slot, stepper) {
     var tau = stepper.tau, family = stepper.family;
