@@ -70,9 +70,10 @@ STEP_IN_PAGE = """(tau) => new Promise((done) => {
 })"""
 
 
-def stepper_steps(page, tau: int, count: int, pause: int) -> tuple[list[float], list[float], int]:
-    """count steps of the diagram's stepper from tau: (Playwright-side seconds, in-page seconds, steps at hand)."""
-    outside, inside, instant = [], [], 0
+def stepper_steps(page, tau: int, count: int, pause: int) -> tuple[list[float], list[float], list[int]]:
+    """count steps of the diagram's stepper from tau: (Playwright-side seconds, in-page seconds, the steps (1 = the
+    first) whose drawing was not at hand, so waited for from the server)."""
+    outside, inside, waited = [], [], []
     root = page.locator(".unfold[data-name='unfolded']")
     for k in range(count):
         page.wait_for_timeout(pause)
@@ -85,8 +86,9 @@ def stepper_steps(page, tau: int, count: int, pause: int) -> tuple[list[float], 
             shows(page, f"h@{tau + 1}", 60_000)
             outside.append(time.perf_counter() - start)
         tau += 1
-        instant += bool(page.evaluate("window.unfoldLastStep && window.unfoldLastStep.instant"))
-    return outside, inside, instant
+        if not page.evaluate("window.unfoldLastStep && window.unfoldLastStep.instant"):
+            waited.append(k + 1)
+    return outside, inside, waited
 
 
 def first_load(browser, url: str) -> float:
@@ -184,7 +186,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
             shows(page, "h@4")
-            outside, inside, instant = stepper_steps(page, 4, args.changes, args.pause)
+            outside, inside, waited = stepper_steps(page, 4, args.changes, args.pause)
             loads.append(os.getloadavg()[0])
             if args.floor:
                 floor = empty_app_floor(browser)
@@ -202,8 +204,9 @@ def main() -> None:
     print(f"τ step with the diagram's stepper (→), key press to Playwright seeing h(τ): median "
           f"{statistics.median(outside) * 1e3:.0f} ms, p95 {p95(outside) * 1e3:.0f} ms over {len(outside)}; "
           f"in the page, key event to the frame showing h(τ): median {statistics.median(inside) * 1e3:.0f} ms, "
-          f"p95 {p95(inside) * 1e3:.0f} ms over {len(inside)}; {instant} of {len(outside) + len(inside)} steps "
-          f"swapped in the browser; load {loads[2]:.1f} → {loads[3]:.1f}")
+          f"p95 {p95(inside) * 1e3:.0f} ms over {len(inside)}; {len(outside) + len(inside) - len(waited)} of "
+          f"{len(outside) + len(inside)} steps swapped in the browser (waited for the server: steps {waited}); "
+          f"load {loads[2]:.1f} → {loads[3]:.1f}")
     if floor:
         print("for reference, an empty Streamlit app's first load (new browser): "
               + ", ".join(f"{t * 1e3:.0f} ms ({load})" for t, load in floor))
