@@ -15,7 +15,8 @@ from viz.api import load, view
 from viz.dot import to_dot
 from viz.errors import point_at
 from viz.guide import EXAMPLE, READING, SYNTAX
-from viz.interactive import component_css, component_js, theme_js
+from viz.interactive import component_css, component_js, scripts_js, theme_js
+from viz.neighbours import remember
 from viz.plain import plain
 from viz.render import RenderError, render, render_svg
 from viz.reuse import once_per_process
@@ -30,6 +31,8 @@ NARROW_CSS = Path(__file__).parent / "viz" / "web" / "narrow.css"
 DIAGRAM_HEIGHT = 460   # px of each interactive diagram; the drawing is fitted inside and zooms from there
 # One component element per diagram, kept across reruns (stable key): a rerun sends it the new SVG only
 DIAGRAM = st.components.v2.component("unfold.diagram", css=component_css(), js=component_js())
+# The diagrams' scripts, once per page: the same message on every rerun, so the browser gets it once
+SCRIPTS = st.components.v2.component("unfold.scripts", js=scripts_js())
 # Asks for a rerun when the browser's theme differs from the one the plots were drawn in
 THEME = st.components.v2.component("unfold.theme", js=theme_js())
 
@@ -168,7 +171,9 @@ def animation_gif(dots: tuple[str, ...]) -> bytes:
 
 @cache_data(max_entries=32, show_spinner=False)
 def g_of_t(source: str, state: str, steps: int, out_steps: int | None = None) -> str:
-    return g_text(load(recurrence=source), state, steps, substitute=True, latex=True, out_steps=out_steps)
+    """g(t) as HTML in the book's notation (viz/gbook.py: no KaTeX to load on the first page)."""
+    from viz.gbook import g_html
+    return g_html(g_text(load(recurrence=source), state, steps, substitute=True, out_steps=out_steps))
 
 
 @cache_data(max_entries=64, show_spinner="Drawing…")
@@ -186,8 +191,9 @@ def diagram_page(source: str, steps: int | None, param_nodes: bool, elide: bool,
                         title=f"unfolded over {steps} steps", name=name, height=DIAGRAM_HEIGHT)
 
 
-def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple) -> None:
-    """One diagram (zoom, pan, hover) with its downloads; falls back to in-browser rendering without Graphviz."""
+def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple, steps: tuple | None = None) -> None:
+    """One diagram (zoom, pan, hover) with its downloads; falls back to in-browser rendering without Graphviz.
+    steps: (lowest, highest) τ for the unfolded graph's own τ stepper (viz/web/stepper.js)."""
     column.subheader(title)
     try:
         svg = svg_of(dot_source)
@@ -197,21 +203,42 @@ def show_svg(column, title: str, dot_source: str, file_name: str, drawing: tuple
         column.graphviz_chart(dot_source)
         return
     with column:
-        DIAGRAM(key=f"diagram-{page['name']}", data=page)
+        if steps:
+            from viz.neighbours import stepper
+            remember(drawing, page)
+            sent = st.session_state.setdefault("stepper_sent", {})   # what this browser holds (stepper.js)
+            DIAGRAM(key=f"diagram-{page['name']}", data={**page, "stepper": stepper(drawing, *steps, sent)},
+                    on_step_change=step_to, on_ahead_change=draw_ahead_now)
+        else:
+            DIAGRAM(key=f"diagram-{page['name']}", data=page)
+    # Each file is made when its button is clicked (a callable), not stored with every rerun: a τ change then
+    # sends no file, and the PNG is rendered on request in one click. No rerun after a download.
     buttons = column.container(horizontal=True)
-    buttons.download_button("SVG", svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg")
-    buttons.download_button("DOT", dot_source, f"{file_name}.dot", "text/vnd.graphviz", key=f"{file_name}-dot")
-    if buttons.button("PNG…", key=f"{file_name}-make-png", help="render a PNG (on request: it takes a moment)"):
-        try:
-            buttons.download_button("PNG", png_of(dot_source), f"{file_name}.png", "image/png",
-                                       key=f"{file_name}-png")
-        except RenderError as err:
-            column.warning(plain(err))
+    buttons.download_button("SVG", lambda: svg, f"{file_name}.svg", "image/svg+xml", key=f"{file_name}-svg",
+                            on_click="ignore")
+    buttons.download_button("DOT", lambda: dot_source, f"{file_name}.dot", "text/vnd.graphviz",
+                            key=f"{file_name}-dot", on_click="ignore")
+    buttons.download_button("PNG", lambda: png_of(dot_source), f"{file_name}.png", "image/png",
+                            key=f"{file_name}-png", on_click="ignore", help="rendered when you click (a moment)")
+
+
+def step_to() -> None:
+    """The diagram's τ stepper moved (already shown in the browser): τ's widget follows before it is drawn, and
+    this rerun draws the next neighbours at once (the reader is not waiting for it)."""
+    tau = int(st.session_state["diagram-unfolded"]["step"])
+    st.session_state["big_steps" if st.session_state.get("long") else "steps"] = tau
+    st.session_state["stepped"] = True
+
+
+def draw_ahead_now() -> None:
+    """The diagram asks for its neighbours (its first picture came before they were drawn): drawn in this rerun."""
+    st.session_state["stepped"] = True
 
 
 def main() -> None:
     st.set_page_config(page_title="Unfold", layout="wide")
     st.html(f"<style>{NARROW_CSS.read_text(encoding='utf-8')}</style>")
+    SCRIPTS(key="unfold-scripts", height=0)
     try:
         page()
     except Exception as err:  # noqa: BLE001 - a short message, never a traceback in the page
@@ -260,9 +287,10 @@ def page() -> None:
     if arch != CUSTOM:
         st.caption(CATALOG[arch].title)
     source = typed = st.text_area("Recurrence", default, height=170, key=f"source-{arch}")
-    with st.expander("Syntax cheat sheet"):
-        st.text(EXAMPLE)
-        st.markdown(SYNTAX)
+    with st.expander("Syntax cheat sheet", key="cheat_sheet", on_change="rerun") as sheet:
+        if sheet.open:   # drawn when opened: a closed expander's content still costs the first page its time
+            st.text(EXAMPLE)
+            st.markdown(SYNTAX)
     weights_box()
     elide = tau > 60   # past 60 steps a full drawing is unreadable on a page
     out_steps = second_axis_steps(source)
@@ -296,6 +324,8 @@ def page() -> None:
     # one page at a time (not st.tabs, which would compute all three on every change)
     view = st.radio("Page", list(PAGES), horizontal=True, key="view", label_visibility="collapsed")
     state = CATALOG[arch].state if arch != CUSTOM else "h"
+    if view != "Build":
+        st.session_state.pop("stepper_sent", None)   # the diagram leaves the page, and the drawings it held
     if view == "Build":
         left, right = st.columns([1, 2])
         if circuit is None:
@@ -303,11 +333,14 @@ def page() -> None:
             left.warning(plain(too_dense))
         else:
             show_svg(left, "Circuit", circuit, f"{arch}-circuit", (source, None, param_nodes, False, False, "circuit"))
+        drawing = (source, tau, param_nodes, elide, generic, "unfolded", out_steps)
+        if st.session_state.pop("stepped", False) and not elide:
+            draw_neighbours(*drawing[:5], out_steps, state, now=True)
         show_svg(right, "Unfolded" + (" (elided)" if elide and not generic else ""), unfolded, f"{arch}-unfolded",
-                 (source, tau, param_nodes, elide, generic, "unfolded", out_steps))
+                 drawing, None if generic else (1, MAX_STEPS if st.session_state.get("long") else 60))
         if state and tau <= MAX_GT_STEPS:
             try:
-                st.latex(g_of_t(source, state, tau, out_steps))
+                st.html(f"<p class='gt'>{g_of_t(source, state, tau, out_steps)}</p>")
             except ParseError as err:
                 st.caption(f"g(t) not shown: {plain(err)}")
         draw_neighbours(source, tau, param_nodes, elide, generic, out_steps, state)
@@ -320,16 +353,25 @@ def page() -> None:
 
 
 def draw_neighbours(source: str, tau: int, param_nodes: bool, elide: bool, generic: bool, out_steps: int | None,
-                    state: str) -> None:
-    """In the background, the unfolded drawings (and g(t)) at τ ± 1: a step of the slider then finds them cached."""
+                    state: str, now: bool = False) -> None:
+    """The unfolded drawings (and g(t)) at τ ± 1, in the background: a step of the slider then finds them cached,
+    and the next rerun hands them to the diagram's stepper. now: drawn before returning (after a step of the
+    stepper, whose reader already sees the new picture), so the browser has the next step at hand."""
+    from viz.neighbours import at_steps
     from viz.warm import ahead
     def draw(steps: int):
         def task() -> None:
-            diagram_page(source, steps, param_nodes, steps > 60, generic, "unfolded", out_steps)
+            drawing = at_steps((source, tau, param_nodes, elide, generic, "unfolded", out_steps), steps)
+            remember(drawing, diagram_page(*drawing))
             if state and steps <= MAX_GT_STEPS:
                 g_of_t(source, state, steps, out_steps)
         return task
-    ahead(*(draw(t) for t in (tau - 1, tau + 1) if 1 <= t <= MAX_STEPS and not elide))
+    tasks = [draw(t) for t in (tau - 1, tau + 1) if 1 <= t <= MAX_STEPS and not elide]
+    if now:
+        from viz.warm import run_all
+        run_all(tasks)
+    else:
+        ahead(*tasks)
 
 
 def warm_other_pages() -> None:
@@ -371,8 +413,11 @@ def second_axis_steps(source: str, widget: bool = True) -> int | None:
 
 def weights_box() -> None:
     """A torch weights file → the explicit cell equations it became, drawn on request."""
-    from graphs.backends.weights import weights_text
-    with st.expander("From torch weights: the equations a state_dict becomes"):
+    with st.expander("From torch weights: the equations a state_dict becomes", key="weights_box",
+                     on_change="rerun") as box:
+        if not box.open:   # the file uploader and the rest only when opened (the first page loads less)
+            return
+        from graphs.backends.weights import weights_text
         file = st.file_uploader("torch.save(module.state_dict()) of nn.RNN/GRU/LSTM or nn.RNNCell/GRUCell/LSTMCell",
                                 type=["pt", "pth"], key="weights_file")
         nonlinearity = st.radio("nn.RNN's nonlinearity (the file does not say)", ["tanh", "relu"], horizontal=True,

@@ -12,6 +12,10 @@ Starts `streamlit run app.py` (the repository's .streamlit/config.toml applies) 
   so these steps find their drawing cached when the reader is not faster than that);
 - τ jumps: the slider moved by several steps at once (PageUp), to a τ nobody drew before: the whole drawing
   is computed while the reader waits.
+- τ steps with the diagram's own stepper (→ on the focused diagram, viz/web/stepper.js), timed two ways: from the
+  key press until Playwright sees h(τ) (as the slider), and inside the page from the key's event until the frame
+  after h(τ) is in the drawing (performance.now(), no Playwright in between); and how many steps were swapped
+  in the browser (the drawing at hand) rather than waited for from the server.
 - with --floor, for reference: the first load of an empty Streamlit app (a title and a line of text) in the same
   browser, Streamlit's own front end booting, which no app can go below.
 Prints the medians and 95th percentiles, with the load average of the machine (other processes slow everything).
@@ -52,6 +56,39 @@ def p95(values: list[float]) -> float:
 def shows(page, node: str, timeout_ms: int = 120_000) -> None:
     """Wait until the unfolded diagram (a component in the page: the locator reaches into it) shows node."""
     page.locator(f".unfold[data-name='unfolded'] g.node[data-node='{node}']").wait_for(timeout=timeout_ms)
+
+
+STEP_IN_PAGE = """(tau) => new Promise((done) => {
+  const view = window.unfoldViews.unfolded, start = performance.now();
+  view.root.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowRight", bubbles: true}));
+  (function look() {
+    const now = window.unfoldViews.unfolded.root;
+    if (now.querySelector(`g.node[data-node='h@${tau}']`))
+      requestAnimationFrame(() => done(performance.now() - start));   // the frame that shows it
+    else requestAnimationFrame(look);
+  })();
+})"""
+
+
+def stepper_steps(page, tau: int, count: int, pause: int) -> tuple[list[float], list[float], list[int]]:
+    """count steps of the diagram's stepper from tau: (Playwright-side seconds, in-page seconds, the steps (1 = the
+    first) whose drawing was not at hand, so waited for from the server)."""
+    outside, inside, waited = [], [], []
+    root = page.locator(".unfold[data-name='unfolded']")
+    for k in range(count):
+        page.wait_for_timeout(pause)
+        root.focus()
+        if k % 2:   # in the page: the key's event to the frame showing h(τ + 1)
+            inside.append(page.evaluate(STEP_IN_PAGE, tau + 1) / 1e3)
+        else:
+            start = time.perf_counter()
+            page.keyboard.press("ArrowRight")
+            shows(page, f"h@{tau + 1}", 60_000)
+            outside.append(time.perf_counter() - start)
+        tau += 1
+        if not page.evaluate("window.unfoldLastStep && window.unfoldLastStep.instant"):
+            waited.append(k + 1)
+    return outside, inside, waited
 
 
 def first_load(browser, url: str) -> float:
@@ -145,6 +182,12 @@ def main() -> None:
                 if tau >= 55:
                     break
             loads.append(os.getloadavg()[0])
+            page.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            shows(page, "h@4")
+            outside, inside, waited = stepper_steps(page, 4, args.changes, args.pause)
+            loads.append(os.getloadavg()[0])
             if args.floor:
                 floor = empty_app_floor(browser)
             browser.close()
@@ -158,6 +201,12 @@ def main() -> None:
           f"p95 {p95(changes) * 1e3:.0f} ms over {len(changes)} changes (τ 5..{4 + len(changes)}, "
           f"{args.pause} ms between them); "
           f"load {loads[0]:.1f} → {loads[1]:.1f}")
+    print(f"τ step with the diagram's stepper (→), key press to Playwright seeing h(τ): median "
+          f"{statistics.median(outside) * 1e3:.0f} ms, p95 {p95(outside) * 1e3:.0f} ms over {len(outside)}; "
+          f"in the page, key event to the frame showing h(τ): median {statistics.median(inside) * 1e3:.0f} ms, "
+          f"p95 {p95(inside) * 1e3:.0f} ms over {len(inside)}; {len(outside) + len(inside) - len(waited)} of "
+          f"{len(outside) + len(inside)} steps swapped in the browser (waited for the server: steps {waited}); "
+          f"load {loads[2]:.1f} → {loads[3]:.1f}")
     if floor:
         print("for reference, an empty Streamlit app's first load (new browser): "
               + ", ".join(f"{t * 1e3:.0f} ms ({load})" for t, load in floor))

@@ -86,6 +86,9 @@ def test_views_render_tau_moves_and_svg_downloads(app_url, tmp_path):
         root = ET.parse(path).getroot()
         titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
         assert "h@5" in titles and "h@6" not in titles   # τ moved from 4 to 5
+        with page.expect_download() as info:   # rendered when clicked (a callable), in one click
+            page.get_by_role("button", name="PNG").nth(1).click()
+        assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         page.wait_for_timeout(1_000)   # let the rerun settle before the picture
         page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=False)
         browser.close()

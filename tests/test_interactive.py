@@ -43,6 +43,17 @@ def test_frames_cannot_close_their_script_element(graphviz_dot):
 
 
 def test_scripts_are_small_files_of_ours():
-    for name in ("diagram.js", "viewstate.js", "player.js", "backward.js", "component.js", "theme.js"):
+    for name in ("diagram.js", "viewstate.js", "player.js", "backward.js", "component.js", "theme.js", "stepper.js",
+                 "mount.js"):
         assert len((WEB / name).read_text().splitlines()) <= 200
     assert Path(WEB / "diagram.css").exists()
+
+
+def test_the_diagram_component_is_a_small_door_and_the_scripts_come_once():
+    """The diagram component's module is sent with every new SVG: it only calls mount.js, which comes with the
+    scripts' own component (its message the same on every rerun, so Streamlit sends it once per browser)."""
+    from viz.interactive import component_js, scripts_js
+    assert len(component_js()) < 1_000 and "UnfoldMount" in component_js()
+    scripts = scripts_js()
+    assert "window.UnfoldMount" in scripts and "window.UnfoldStepper" in scripts and "export default" in scripts
+    assert scripts.index("UnfoldStepper =") < scripts.index("UnfoldMount =")   # mount.js uses the stepper

@@ -4,7 +4,9 @@ Two wrappings of the same scripts (files in viz/web/: ours, and svg-pan-zoom ven
 licence), inlined so nothing is downloaded when the page runs:
 - diagram_html: one self-contained HTML page (a saved file, the browser tests);
 - diagram_data + component_js/component_css: what the app's Streamlit component (st.components.v2, in the
-  app's own page, no iframe) receives, so a rerun sends only the new SVG and the page is never rebuilt.
+  app's own page, no iframe) receives, so a rerun sends only the new SVG and the page is never rebuilt; the
+  scripts themselves (scripts_js) are a component of their own whose message never changes, so Streamlit's
+  message cache sends them once per browser instead of with every new SVG.
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from .describe import describe
 
 WEB = Path(__file__).parent / "web"
 SCRIPTS = ("vendor/svg-pan-zoom/svg-pan-zoom.min.js", "share.js", "viewstate.js", "diagram.js", "player.js",
-           "backward.js")
-COMPONENT = "component.js"   # the component's entry: an ES module whose default export mounts a diagram
+           "backward.js", "stepper.js", "mount.js")
+COMPONENT = "component.js"   # the diagram component's entry: a small ES module that mounts through mount.js
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
 
@@ -48,8 +50,13 @@ def diagram_data(svg: str, graph: Graph, *, title: str, frames: dict | None = No
 
 
 def component_js() -> str:
-    """The component's ES module: the scripts, then component.js's default export."""
-    return script_text() + "\n" + (WEB / COMPONENT).read_text(encoding="utf-8")
+    """The diagram component's ES module: component.js alone (sent with every new SVG, so kept tiny)."""
+    return (WEB / COMPONENT).read_text(encoding="utf-8")
+
+
+def scripts_js() -> str:
+    """The scripts' ES module (mounted once per page): the vendored library and ours, setting window.Unfold*."""
+    return script_text() + "\nexport default function loaded() {}\n"
 
 
 def component_css() -> str:

@@ -16,13 +16,14 @@ def warm_once(*tasks: Callable[[], object]) -> threading.Thread:
     """Run the tasks one after another in a daemon thread, the first time this is called in the process."""
     with _lock:
         if not _started:
-            thread = threading.Thread(target=_run, args=(tasks,), daemon=True, name="unfold-warm")
+            thread = threading.Thread(target=run_all, args=(tasks,), daemon=True, name="unfold-warm")
             _started.append(thread)
             thread.start()
         return _started[0]
 
 
-def _run(tasks) -> None:
+def run_all(tasks) -> None:
+    """Run the tasks here, one after another; an error is left for the page, which does the same work and says it."""
     for task in tasks:
         try:
             task()
@@ -52,7 +53,7 @@ def _run_ahead() -> None:
             while not _ahead:
                 _ahead_wake.wait()
             task = _ahead.pop()
-        _run((task,))
+        run_all((task,))
 
 
 def imported(name: str) -> bool:
