@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from graphs import limits, parse  # noqa: E402
-from graphs.backends import run  # noqa: E402
+from graphs.backends import numba_lstm, run  # noqa: E402
 from graphs.backends.weights import convert  # noqa: E402
 
 INPUT, HIDDEN = 16, 128
@@ -58,6 +58,8 @@ def variants(kind: str, batch: int, steps: int, with_unplanned: bool = False) ->
         out["numpy f32 unplanned"] = lambda: run(graph, {"x": xs}, params=converted.params, dtype="float32", passes=())
         out["torch f32 unplanned"] = lambda: run(graph, {"x": xs}, params=tensors, backend="torch", dtype="float32",
                                                  passes=())
+    if kind == "lstm":   # the same run with numba's loop (numba_lstm.py) off
+        out["numpy f32 no numba"] = lambda xs=xs: _without_numba(out["ours numpy float32"])
     out[f"torch.nn.{kind.upper()}"] = lambda: module(xs32)
     if kind == "rnn":
         p = converted.params
@@ -74,6 +76,14 @@ def variants(kind: str, batch: int, steps: int, with_unplanned: bool = False) ->
             return torch.stack(states)
         out["nn.RNNCell loop"] = cell_loop
     return out
+
+
+def _without_numba(run_it) -> None:
+    numba_lstm.enabled = False
+    try:
+        run_it()
+    finally:
+        numba_lstm.enabled = True
 
 
 def _read_all(result) -> None:
@@ -110,6 +120,8 @@ def main() -> None:
         torch.set_num_threads(1)
         threadpool_limits(1)
         clock = time.process_time
+    # numba's LSTM loop is loaded before timing, as the app does at start (it compiles once, into its cache)
+    print(f"numba LSTM loop: {'loaded' if numba_lstm.prepare() else 'not used: ' + str(numba_lstm.failure())}")
     for kind in args.kinds:
         for batch, steps in ((1, 1000), (64, 200)):
             funcs = variants(kind, batch, steps, args.unplanned)

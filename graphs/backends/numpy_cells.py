@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import numba_lstm
+
 BLOCK = 32_768   # numbers in a block of input parts (_input_steps): with the weights, it stays in the cache
 
 
@@ -22,6 +24,12 @@ def run(kind: str, xs, starts: tuple, weights: list, time_loop):
     single = xs.shape[1] == 1
     if single:   # one sample: vectors
         xs, starts = xs[:, 0], tuple(s[0] for s in starts)
+        compiled = numba_lstm.prepared(xs.dtype) if kind == "lstm" else None
+        if compiled is not None:
+            with time_loop():
+                made = _compiled_lstm(compiled, xs, starts, *weights)
+            if made is not None:
+                return tuple(m[:, None] for m in made)
     # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
     with time_loop(), np.errstate(over="ignore"):
         made = kernel(kind, xs, starts, *weights)
@@ -120,6 +128,28 @@ def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
         np.add(n_, tmp, h_t)
         h = h_t
     return hs, None
+
+
+def _compiled_lstm(loop, xs, starts, w_ih, w_hh, b_ih, b_hh):
+    """(h, c) at every step from numba's loop (numba_lstm.py), fed a block of steps' input parts at a time
+    (one buffer, which stays in the cache); None if the loop refuses these arguments (it never compiles
+    here), and then NumPy's kernel runs."""
+    dtype, n = xs.dtype, w_hh.shape[1]
+    w_t, w_in = np.ascontiguousarray(w_hh.T, dtype), np.ascontiguousarray(w_ih.T, dtype)
+    bias = (b_ih + b_hh).astype(dtype)
+    hs, cs = np.empty((len(xs), n), dtype), np.empty((len(xs), n), dtype)
+    h, c = (np.array(s, dtype) for s in starts)   # own, writable, contiguous: the types the loop was made for
+    buffer = np.empty((max(1, min(len(xs), BLOCK // (4 * n))), 4 * n), dtype)
+    try:
+        for start in range(0, len(xs), len(buffer)):
+            steps = slice(start, start + len(buffer))
+            parts = buffer[:len(hs[steps])]
+            np.matmul(xs[steps], w_in, out=parts)
+            loop(np.add(parts, bias, parts), w_t, h, c, hs[steps], cs[steps])
+            h, c = hs[steps][-1], cs[steps][-1]
+    except TypeError:   # no version for these types (numba's dispatcher, compiling disabled)
+        return None
+    return hs, cs
 
 
 def _input_steps(xs, w_ih, bias, split: int):

@@ -1,0 +1,120 @@
+"""numba's LSTM loop at batch 1 (graphs/backends/numba_lstm.py): the same values as the equations as written
+and as torch's modules, used only once loaded, never compiled on a request, and NumPy's kernel otherwise."""
+import sys
+import threading
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from graphs import parse
+from graphs.backends import numba_lstm, numpy_cells, run
+from graphs.backends.weights import convert
+from graphs.catalog import CATALOG
+
+from test_cells import LSTM_REWRITTEN, _inputs, _torch_text
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The loop loaded, and the list of runs it made (one per fused LSTM at batch 1)."""
+    assert numba_lstm.prepare(), numba_lstm.failure()
+    monkeypatch.setattr(numba_lstm, "enabled", True)
+    made = []
+    original = numpy_cells._compiled_lstm
+    monkeypatch.setattr(numpy_cells, "_compiled_lstm", lambda *args: made.append(original(*args)) or made[-1])
+    return made
+
+
+def _single(graph, steps=9):
+    return {name: x[:, :1] for name, x in _inputs(graph, steps=steps).items()}
+
+
+@pytest.mark.parametrize("text", ["torch", CATALOG["lstm"].text, LSTM_REWRITTEN])
+def test_every_value_unchanged_in_float64_with_seams_between_blocks(text, compiled, monkeypatch):
+    monkeypatch.setattr(numpy_cells, "BLOCK", 50)   # two steps per block at 5 units: seams everywhere
+    converted = _torch_text("LSTM") if text == "torch" else None
+    graph = parse(converted.text if converted else text)
+    sizes = {"params": converted.params} if converted else {"hidden": 5}
+    inputs = _single(graph)
+    written = run(graph, inputs, passes=(), **sizes).arrays()
+    fused = run(graph, inputs, **sizes).arrays()
+    assert compiled and all(m is not None for m in compiled)   # the loop ran (the torch LSTM: 4 directions × layers)
+    for key in written:
+        np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
+
+
+@pytest.mark.parametrize("hidden, steps", [(5, 7), (128, 300)])
+def test_float32_agrees_with_torch_lstm(hidden, steps, compiled):
+    torch.manual_seed(1)
+    module = torch.nn.LSTM(16, hidden)
+    converted = convert({k: v.detach().double().numpy() for k, v in module.state_dict().items()})
+    xs = torch.randn(steps, 1, 16)
+    ours = run(parse(converted.text), {"x": xs.numpy()}, params=converted.params, dtype="float32")
+    state = ours.values[converted.outputs[0]]
+    assert state.dtype == np.float32 and len(compiled) == 1
+    np.testing.assert_allclose(state, module(xs)[0].detach().numpy(), rtol=0, atol=2e-6)
+
+
+def test_saturated_gates_give_their_limits_without_warnings(compiled):
+    converted = _torch_text("LSTM")
+    params = {k: v * 1000 for k, v in converted.params.items()}
+    graph = parse(converted.text)
+    inputs = _single(graph, steps=6)
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        written = run(graph, inputs, params=params, passes=()).arrays()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = run(graph, inputs, params=params)
+        states = {name: fused.values[name] for name in fused.values._data if name in written}   # the loop made these
+    assert len(compiled) == 4 and states
+    for key, value in states.items():
+        assert np.isfinite(value).all()
+        np.testing.assert_allclose(value, written[key], rtol=0, atol=1e-9, err_msg=key)
+
+
+def test_switched_off_or_with_a_batch_numpy_kernel_runs(compiled, monkeypatch):
+    graph = parse(CATALOG["lstm"].text)
+    run(graph, _inputs(graph), hidden=5)   # batch 3: NumPy's kernel
+    monkeypatch.setattr(numba_lstm, "enabled", False)
+    run(graph, _single(graph), hidden=5)
+    assert compiled == []
+
+
+def test_arguments_of_another_type_are_refused_not_compiled():
+    assert numba_lstm.prepare(), numba_lstm.failure()
+    loop = numba_lstm.prepared("float64")
+    before = list(loop.signatures)
+    rng = np.random.default_rng(0)
+    xs = rng.normal(size=(4, 3)).astype(np.float16)
+    weights = [rng.normal(size=s).astype(np.float16) for s in ((8, 3), (8, 2), (8,), (8,))]
+    starts = (np.zeros(2, np.float16), np.zeros(2, np.float16))
+    assert numpy_cells._compiled_lstm(loop, xs, starts, *weights) is None   # then NumPy's kernel runs
+    assert list(loop.signatures) == before
+
+
+def test_first_request_runs_numpy_and_loads_the_loop_in_the_background(monkeypatch):
+    monkeypatch.setattr(numba_lstm, "enabled", True)
+    monkeypatch.setattr(numba_lstm, "_loaded", {})
+    monkeypatch.setattr(numba_lstm, "_started", threading.Event())
+    assert numba_lstm.prepared("float32") is None
+    for thread in threading.enumerate():
+        if thread.name == "unfold-numba":
+            thread.join(timeout=120)
+    assert numba_lstm.prepared("float32") is not None and numba_lstm.prepared("float64") is not None
+    assert numba_lstm.prepared("int64") is None
+
+
+def test_without_numba_numpy_kernel_gives_the_values(monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphs.backends._numba_loops", None)   # import fails, as without numba
+    monkeypatch.setattr(numba_lstm, "_loaded", {})
+    monkeypatch.setattr(numba_lstm, "_started", threading.Event())
+    monkeypatch.setattr(numba_lstm, "_failure", [])
+    monkeypatch.setattr(numba_lstm, "enabled", True)
+    assert numba_lstm.prepare() is False and "ModuleNotFoundError" in numba_lstm.failure()
+    graph = parse(CATALOG["lstm"].text)
+    inputs = _single(graph)
+    fused, written = run(graph, inputs, hidden=5).arrays(), run(graph, inputs, hidden=5, passes=()).arrays()
+    for key in written:
+        np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
