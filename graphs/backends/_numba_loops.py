@@ -29,3 +29,12 @@ def lstm_steps(parts, w_t, h0, c0, hs, cs):   # pragma: no cover - compiled; tes
             c_t[j] = c_j
             h_t[j] = (two / (one + np.exp(-two * c_j)) - one) / (one + e[3 * n + j])       # o tanh(c)
         h, c = h_t, c_t
+
+
+@njit(cache=True)
+def lstm_product(parts, w_t, h0, hs):   # pragma: no cover - compiled; bench/lstm_steps.py times it
+    """lstm_steps' products alone, each step's state being the first units of its product (a floor)."""
+    h, n = h0, h0.shape[0]
+    for t in range(parts.shape[0]):
+        hs[t] = np.dot(h, w_t)[:n]
+        h = hs[t]
