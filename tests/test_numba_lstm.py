@@ -118,3 +118,37 @@ def test_without_numba_numpy_kernel_gives_the_values(monkeypatch):
     fused, written = run(graph, inputs, hidden=5).arrays(), run(graph, inputs, hidden=5, passes=()).arrays()
     for key in written:
         np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
+
+
+def test_float32_exp_is_within_an_ulp_and_keeps_nan():
+    """float32 exps are a vectorised polynomial (Cephes' expf), not libm's: checked over its whole range."""
+    from numba import njit
+
+    from graphs.backends._numba_loops import HIGH, LOW, exp_into
+
+    @njit
+    def exp32(v, out, bits):
+        exp_into(v, out, bits)
+    v = np.concatenate([np.linspace(-87, 88, 1_000_001), [0.0, -1e-30, 1e-30, -90, 100, np.inf, -np.inf, np.nan]])
+    v = v.astype(np.float32)
+    out = np.empty_like(v)
+    exp32(v, out, np.empty(len(v), np.int32))
+    exact = np.exp(np.clip(v.astype(np.float64), LOW, HIGH))   # beyond the range: the range's end, still normal
+    finite = ~np.isnan(v)
+    assert (np.abs(out[finite] - exact[finite]) <= np.spacing(exact[finite].astype(np.float32))).all()
+    assert np.isnan(out[~finite]).all()
+
+
+def test_float32_saturated_gates_match_numpy_kernel(compiled, monkeypatch):
+    torch.manual_seed(3)
+    module = torch.nn.LSTM(4, 6)
+    converted = convert({k: v.detach().double().numpy() * 1000 for k, v in module.state_dict().items()})
+    graph, xs = parse(converted.text), np.random.default_rng(4).normal(size=(8, 1, 4))
+    state = converted.outputs[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast = run(graph, {"x": xs}, params=converted.params, dtype="float32").values[state]
+    monkeypatch.setattr(numba_lstm, "enabled", False)
+    numpy_kernel = run(graph, {"x": xs}, params=converted.params, dtype="float32").values[state]
+    assert len(compiled) == 1 and np.isfinite(fast).all()
+    np.testing.assert_allclose(fast, numpy_kernel, rtol=0, atol=2e-6)
