@@ -114,14 +114,15 @@ def main() -> None:
     # batch 64 × 200 steps passes it with room only if the bench lifts it (it keeps about 16 M numbers)
     limits.MAX_RUN_FLOATS = 10 ** 9
     torch.set_grad_enabled(False)
+    # numba's LSTM loops are loaded before timing (and before the thread limit, which then covers the BLAS they
+    # call), as a process that has run an LSTM once has them (they compile once, into numba's cache)
+    print(f"numba LSTM loops: {'loaded' if numba_lstm.prepare() else 'not used: ' + str(numba_lstm.failure())}")
     clock = time.perf_counter
     if args.cpu:
         from threadpoolctl import threadpool_limits
         torch.set_num_threads(1)
         threadpool_limits(1)
         clock = time.process_time
-    # numba's LSTM loop is loaded before timing, as the app does at start (it compiles once, into its cache)
-    print(f"numba LSTM loop: {'loaded' if numba_lstm.prepare() else 'not used: ' + str(numba_lstm.failure())}")
     for kind in args.kinds:
         for batch, steps in ((1, 1000), (64, 200)):
             funcs = variants(kind, batch, steps, args.unplanned)

@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
+    numba_lstm.prepare()   # before the thread limit, so that it covers the BLAS numba's products call
     threadpool_limits(1)
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
@@ -122,14 +123,15 @@ def _compiled_variants(xs, weights, module) -> dict:
         print(f"numba's loop not timed: {numba_lstm.failure()}")
         return {}
     from graphs.backends._numba_loops import lstm_product
-    loop = numba_lstm.prepared(xs.dtype)
+    loops = numba_lstm.prepared(xs.dtype)
+    loop = loops[0]
     w_ih, w_hh = (p.detach().numpy() for p in (module.weight_ih_l0, module.weight_hh_l0))
     biases = [p.detach().numpy() for p in (module.bias_ih_l0, module.bias_hh_l0)]
     parts, w_t = xs @ weights[0].T + weights[2], np.ascontiguousarray(w_hh.T)
     hs, cs, zero = np.empty((len(xs), HIDDEN), xs.dtype), np.empty((len(xs), HIDDEN), xs.dtype), np.zeros(HIDDEN, xs.dtype)
     return {"numba: product only": lambda: lstm_product(parts, w_t, zero, hs),
             "numba: loop": lambda: loop(parts, w_t, zero, zero, hs, cs),
-            "numba: kernel as run": lambda: _compiled_lstm(loop, xs, (zero, zero), w_ih, w_hh, *biases)}
+            "numba: kernel as run": lambda: _compiled_lstm(loops, xs, (zero, zero), w_ih, w_hh, *biases)}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""numba's LSTM loop at batch 1 (graphs/backends/numba_lstm.py): the same values as the equations as written
+"""numba's LSTM loops (graphs/backends/numba_lstm.py): the same values as the equations as written
 and as torch's modules, used only once loaded, never compiled on a request, and NumPy's kernel otherwise."""
 import sys
 import threading
@@ -18,7 +18,7 @@ from test_cells import LSTM_REWRITTEN, _inputs, _torch_text
 
 @pytest.fixture
 def compiled(monkeypatch):
-    """The loop loaded, and the list of runs it made (one per fused LSTM at batch 1)."""
+    """The loops loaded, and the list of runs they made (one per fused LSTM)."""
     assert numba_lstm.prepare(), numba_lstm.failure()
     monkeypatch.setattr(numba_lstm, "enabled", True)
     made = []
@@ -27,17 +27,18 @@ def compiled(monkeypatch):
     return made
 
 
-def _single(graph, steps=9):
-    return {name: x[:, :1] for name, x in _inputs(graph, steps=steps).items()}
+def _single(graph, steps=9, batch=1):
+    return {name: x[:, :batch] for name, x in _inputs(graph, steps=steps).items()}
 
 
+@pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("text", ["torch", CATALOG["lstm"].text, LSTM_REWRITTEN])
-def test_every_value_unchanged_in_float64_with_seams_between_blocks(text, compiled, monkeypatch):
-    monkeypatch.setattr(numpy_cells, "BLOCK", 50)   # two steps per block at 5 units: seams everywhere
+def test_every_value_unchanged_in_float64_with_seams_between_blocks(text, batch, compiled, monkeypatch):
+    monkeypatch.setattr(numpy_cells, "BLOCK", 50 * batch)   # two steps per block at 5 units: seams everywhere
     converted = _torch_text("LSTM") if text == "torch" else None
     graph = parse(converted.text if converted else text)
     sizes = {"params": converted.params} if converted else {"hidden": 5}
-    inputs = _single(graph)
+    inputs = _single(graph, batch=batch)
     written = run(graph, inputs, passes=(), **sizes).arrays()
     fused = run(graph, inputs, **sizes).arrays()
     assert compiled and all(m is not None for m in compiled)   # the loop ran (the torch LSTM: 4 directions × layers)
@@ -45,12 +46,12 @@ def test_every_value_unchanged_in_float64_with_seams_between_blocks(text, compil
         np.testing.assert_allclose(fused[key], written[key], rtol=0, atol=1e-9, err_msg=key)
 
 
-@pytest.mark.parametrize("hidden, steps", [(5, 7), (128, 300)])
-def test_float32_agrees_with_torch_lstm(hidden, steps, compiled):
+@pytest.mark.parametrize("hidden, steps, batch", [(5, 7, 1), (128, 300, 1), (5, 7, 4), (128, 50, 64)])
+def test_float32_agrees_with_torch_lstm(hidden, steps, batch, compiled):
     torch.manual_seed(1)
     module = torch.nn.LSTM(16, hidden)
     converted = convert({k: v.detach().double().numpy() for k, v in module.state_dict().items()})
-    xs = torch.randn(steps, 1, 16)
+    xs = torch.randn(steps, batch, 16)
     ours = run(parse(converted.text), {"x": xs.numpy()}, params=converted.params, dtype="float32")
     state = ours.values[converted.outputs[0]]
     assert state.dtype == np.float32 and len(compiled) == 1
@@ -74,24 +75,24 @@ def test_saturated_gates_give_their_limits_without_warnings(compiled):
         np.testing.assert_allclose(value, written[key], rtol=0, atol=1e-9, err_msg=key)
 
 
-def test_switched_off_or_with_a_batch_numpy_kernel_runs(compiled, monkeypatch):
+def test_switched_off_numpy_kernel_runs(compiled, monkeypatch):
     graph = parse(CATALOG["lstm"].text)
-    run(graph, _inputs(graph), hidden=5)   # batch 3: NumPy's kernel
     monkeypatch.setattr(numba_lstm, "enabled", False)
     run(graph, _single(graph), hidden=5)
+    run(graph, _inputs(graph), hidden=5)
     assert compiled == []
 
 
 def test_arguments_of_another_type_are_refused_not_compiled():
     assert numba_lstm.prepare(), numba_lstm.failure()
-    loop = numba_lstm.prepared("float64")
-    before = list(loop.signatures)
+    loops = numba_lstm.prepared("float64")
+    before = [list(loop.signatures) for loop in loops]
     rng = np.random.default_rng(0)
     xs = rng.normal(size=(4, 3)).astype(np.float16)
     weights = [rng.normal(size=s).astype(np.float16) for s in ((8, 3), (8, 2), (8,), (8,))]
     starts = (np.zeros(2, np.float16), np.zeros(2, np.float16))
-    assert numpy_cells._compiled_lstm(loop, xs, starts, *weights) is None   # then NumPy's kernel runs
-    assert list(loop.signatures) == before
+    assert numpy_cells._compiled_lstm(loops, xs, starts, *weights) is None   # then NumPy's kernel runs
+    assert [list(loop.signatures) for loop in loops] == before
 
 
 def test_first_request_runs_numpy_and_loads_the_loop_in_the_background(monkeypatch):
@@ -139,11 +140,12 @@ def test_float32_exp_is_within_an_ulp_and_keeps_nan():
     assert np.isnan(out[~finite]).all()
 
 
-def test_float32_saturated_gates_match_numpy_kernel(compiled, monkeypatch):
+@pytest.mark.parametrize("batch", [1, 3])
+def test_float32_saturated_gates_match_numpy_kernel(batch, compiled, monkeypatch):
     torch.manual_seed(3)
     module = torch.nn.LSTM(4, 6)
     converted = convert({k: v.detach().double().numpy() * 1000 for k, v in module.state_dict().items()})
-    graph, xs = parse(converted.text), np.random.default_rng(4).normal(size=(8, 1, 4))
+    graph, xs = parse(converted.text), np.random.default_rng(4).normal(size=(8, batch, 4))
     state = converted.outputs[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -151,4 +153,6 @@ def test_float32_saturated_gates_match_numpy_kernel(compiled, monkeypatch):
     monkeypatch.setattr(numba_lstm, "enabled", False)
     numpy_kernel = run(graph, {"x": xs}, params=converted.params, dtype="float32").values[state]
     assert len(compiled) == 1 and np.isfinite(fast).all()
-    np.testing.assert_allclose(fast, numpy_kernel, rtol=0, atol=2e-6)
+    assert (np.abs(fast) <= 1).all()
+    # pre-activations of about 1e3 carry float32 rounding of about 1e-4 (another BLAS, another order of sums)
+    np.testing.assert_allclose(fast, numpy_kernel, rtol=0, atol=1e-4)

@@ -43,30 +43,50 @@ def _exp_into(v, out, bits):
 
 @njit(cache=True)
 def lstm_steps(parts, w_t, h0, c0, hs, cs):   # pragma: no cover - compiled; tests/test_numba_lstm.py runs it
-    """LSTM steps from (h0, c0): hs[t], cs[t] = h(t), c(t). parts[t] is x(t) @ W_ihᵀ + b, w_t is W_hhᵀ (n, 4n),
-    gates i f g o in torch's order. σ(a) = 1/(1 + e) with e = exp(-a), tanh(a) = 2σ(2a) - 1: exp is the only
-    function (libm's tanh costs several times more here), all exps of a step are taken at once, and a large
-    e gives σ's limit 0."""
+    """LSTM steps of one sample from (h0, c0): hs[t], cs[t] = h(t), c(t). parts[t] is x(t) @ W_ihᵀ + b, w_t is
+    W_hhᵀ (n, 4n), gates i f g o in torch's order."""
     n, dtype = h0.shape[0], parts.dtype
-    one, two = dtype.type(1.0), dtype.type(2.0)
     v, e, bits = np.empty(4 * n, dtype), np.empty(4 * n, dtype), np.empty(4 * n, np.int32)
     h, c = h0, c0
     for t in range(parts.shape[0]):
-        a = np.dot(h, w_t)   # BLAS gemv
-        p, h_t, c_t = parts[t], hs[t], cs[t]
-        for j in range(4 * n):
-            v[j] = -(a[j] + p[j])
-        for j in range(2 * n, 3 * n):   # g, as 2σ(2g) - 1
-            v[j] *= two
-        exp_into(v, e, bits)
-        for j in range(n):
-            c_j = c[j] / (one + e[n + j]) + (two / (one + e[2 * n + j]) - one) / (one + e[j])   # f c + i g
-            c_t[j] = c_j
-            v[j] = -two * c_j
-        exp_into(v[:n], e[:n], bits)    # i's e is read: now tanh(c)'s
-        for j in range(n):
-            h_t[j] = (two / (one + e[j]) - one) / (one + e[3 * n + j])       # o tanh(c)
-        h, c = h_t, c_t
+        _cell(np.dot(h, w_t), parts[t], c, hs[t], cs[t], v, e, bits)   # BLAS gemv
+        h, c = hs[t], cs[t]
+
+
+@njit(cache=True)
+def lstm_batch_steps(parts, w_t, h0, c0, hs, cs):   # pragma: no cover - compiled; tests/test_numba_lstm.py runs it
+    """lstm_steps for a batch: parts (T, batch, 4n), h0 and c0 (batch, n), hs and cs (T, batch, n)."""
+    batch, n = h0.shape
+    dtype = parts.dtype
+    a = np.empty((batch, 4 * n), dtype)
+    v, e, bits = np.empty(4 * n, dtype), np.empty(4 * n, dtype), np.empty(4 * n, np.int32)
+    h, c = h0, c0
+    for t in range(parts.shape[0]):
+        np.dot(h, w_t, a)   # BLAS gemm
+        for k in range(batch):
+            _cell(a[k], parts[t, k], c[k], hs[t, k], cs[t, k], v, e, bits)
+        h, c = hs[t], cs[t]
+
+
+@njit
+def _cell(a, p, c, h_t, c_t, v, e, bits):   # pragma: no cover - compiled
+    """One sample's step after its product a: h_t, c_t from c. σ(a) = 1/(1 + e) with e = exp(-a), and
+    tanh(a) = 2σ(2a) - 1: exp is the only function (libm's tanh costs several times more here), all of a
+    step's exps are taken at once, and a large e gives σ's limit 0. v, e, bits: scratch of 4n."""
+    n = c.shape[0]
+    one, two = p.dtype.type(1.0), p.dtype.type(2.0)
+    for j in range(4 * n):
+        v[j] = -(a[j] + p[j])
+    for j in range(2 * n, 3 * n):   # g, as 2σ(2g) - 1
+        v[j] *= two
+    exp_into(v, e, bits)
+    for j in range(n):
+        c_j = c[j] / (one + e[n + j]) + (two / (one + e[2 * n + j]) - one) / (one + e[j])   # f c + i g
+        c_t[j] = c_j
+        v[j] = -two * c_j
+    exp_into(v[:n], e[:n], bits)    # i's e is read: now tanh(c)'s
+    for j in range(n):
+        h_t[j] = (two / (one + e[j]) - one) / (one + e[3 * n + j])       # o tanh(c)
 
 
 @njit(cache=True)

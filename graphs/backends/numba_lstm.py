@@ -1,13 +1,14 @@
-"""The LSTM's time loop at batch 1 compiled by numba: an optional accelerator of numpy_cells.py's kernel.
+"""The LSTM's time loop compiled by numba: an optional accelerator of numpy_cells.py's kernel.
 
 At batch 1 a NumPy step is one product and eight small calls, each costing about 0.5 µs besides its
-arithmetic, and that overhead alone keeps it near 2× nn.LSTM (README, Performance). Compiled, the loop
-makes no call but the product, which numba hands to BLAS (np.dot of contiguous arrays: scipy's sgemv/dgemv),
-and computes the gates in one pass over the units.
+arithmetic, and that overhead alone keeps it near 2× nn.LSTM; at batch 64 NumPy's exp and tanh cost about as
+much as the product (README, Performance). Compiled, a step is the product, which numba hands to BLAS (np.dot
+of contiguous arrays: scipy's gemv or gemm), and one pass over the units, its exps vectorised
+(graphs/backends/_numba_loops.py).
 
-Importing this module compiles nothing. `prepared(dtype)` gives the compiled loop if it is loaded in this
-process, and otherwise starts loading it in the background and gives None (the caller runs NumPy's
-kernel): a compilation (seconds) never falls on a user's request. `prepare()` loads it now; `bash setup.sh`
+Importing this module compiles nothing. `prepared(dtype)` gives the compiled loops if they are loaded in this
+process, and otherwise starts loading them in the background and gives None (the caller runs NumPy's
+kernel): a compilation (seconds) never falls on a user's request. `prepare()` loads them now; `bash setup.sh`
 runs it once, so that later processes only read numba's cache on disk. Without numba (or scipy), or if it
 fails, prepared() stays None and NumPy's kernel runs, with the same results.
 """
@@ -27,7 +28,8 @@ _failure: list[str] = []        # why it could not be loaded, if it could not
 
 
 def prepared(dtype):
-    """The compiled loop for this dtype if it is loaded, else None (and the load is started in the background)."""
+    """The compiled loops for this dtype (one sample's, a batch's) if they are loaded, else None (and the load
+    is started in the background)."""
     name = np.dtype(dtype).name
     if not enabled or name not in DTYPES:
         return None
@@ -40,17 +42,21 @@ def prepared(dtype):
 
 
 def prepare() -> bool:
-    """Load (compiling into numba's disk cache the first time) the loop for every dtype; whether it worked.
+    """Load (compiling into numba's disk cache the first time) the loops for every dtype; whether it worked.
     Each dtype's version is made by a call on a tiny problem with arguments of the types run() passes."""
     _started.set()
     try:
-        from ._numba_loops import lstm_steps
+        from ._numba_loops import lstm_batch_steps, lstm_steps
+        from .numpy_ops import _blas
         for name in DTYPES:
             kind = np.dtype(name)
-            lstm_steps(np.zeros((1, 4), kind), np.zeros((1, 4), kind), np.zeros(1, kind), np.zeros(1, kind),
-                       np.zeros((1, 1), kind), np.zeros((1, 1), kind))
-        lstm_steps.disable_compile()   # from now on an argument of another type is an error, never a compilation
-        _loaded.update((name, lstm_steps) for name in DTYPES)
+            lstm_steps(*(np.zeros(shape, kind) for shape in ((1, 4), (1, 4), (1,), (1,), (1, 1), (1, 1))))
+            lstm_batch_steps(*(np.zeros(shape, kind) for shape in ((1, 1, 4), (1, 4), (1, 1), (1, 1), (1, 1, 1),
+                                                                  (1, 1, 1))))
+        for loop in (lstm_steps, lstm_batch_steps):
+            loop.disable_compile()   # from now on an argument of another type is an error, never a compilation
+        _blas.cache_clear()   # the time loop's BLAS threads: now scipy's BLAS too, which numba's products call
+        _loaded.update((name, (lstm_steps, lstm_batch_steps)) for name in DTYPES)
     except Exception as error:  # noqa: BLE001 - the accelerator is optional: NumPy's kernel gives the same values
         _failure.append(f"{type(error).__name__}: {error}")
         return False

@@ -24,15 +24,14 @@ def run(kind: str, xs, starts: tuple, weights: list, time_loop):
     single = xs.shape[1] == 1
     if single:   # one sample: vectors
         xs, starts = xs[:, 0], tuple(s[0] for s in starts)
-        compiled = numba_lstm.prepared(xs.dtype) if kind == "lstm" else None
-        if compiled is not None:
-            with time_loop():
-                made = _compiled_lstm(compiled, xs, starts, *weights)
-            if made is not None:
-                return tuple(m[:, None] for m in made)
-    # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
-    with time_loop(), np.errstate(over="ignore"):
-        made = kernel(kind, xs, starts, *weights)
+    loops, made = numba_lstm.prepared(xs.dtype) if kind == "lstm" else None, None
+    if loops is not None:   # numba's compiled loop, once loaded (numba_lstm.py)
+        with time_loop():
+            made = _compiled_lstm(loops, xs, starts, *weights)
+    if made is None:
+        # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
+        with time_loop(), np.errstate(over="ignore"):
+            made = kernel(kind, xs, starts, *weights)
     return tuple(m[:, None] if single and m is not None else m for m in made)
 
 
@@ -130,21 +129,24 @@ def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
     return hs, None
 
 
-def _compiled_lstm(loop, xs, starts, w_ih, w_hh, b_ih, b_hh):
-    """(h, c) at every step from numba's loop (numba_lstm.py), fed a block of steps' input parts at a time
-    (one buffer, which stays in the cache); None if the loop refuses these arguments (it never compiles
-    here), and then NumPy's kernel runs."""
-    dtype, n = xs.dtype, w_hh.shape[1]
+def _compiled_lstm(loops, xs, starts, w_ih, w_hh, b_ih, b_hh):
+    """(h, c) at every step from numba's loop (numba_lstm.py: loops for one sample and for a batch), fed a
+    block of steps' input parts at a time (one buffer, which stays in the cache); None if the loop refuses
+    these arguments (it never compiles here), and then NumPy's kernel runs."""
+    dtype, n, lead, width = xs.dtype, w_hh.shape[1], xs.shape[1:-1], xs.shape[-1]
+    loop = loops[len(lead)]
     w_t, w_in = np.ascontiguousarray(w_hh.T, dtype), np.ascontiguousarray(w_ih.T, dtype)
     bias = (b_ih + b_hh).astype(dtype)
-    hs, cs = np.empty((len(xs), n), dtype), np.empty((len(xs), n), dtype)
+    hs, cs = (np.empty((len(xs), *lead, n), dtype) for _ in range(2))
     h, c = (np.array(s, dtype) for s in starts)   # own, writable, contiguous: the types the loop was made for
-    buffer = np.empty((max(1, min(len(xs), BLOCK // (4 * n))), 4 * n), dtype)
+    per_step = 4 * n * int(np.prod(lead))
+    buffer = np.empty((max(1, min(len(xs), BLOCK // per_step)), *lead, 4 * n), dtype)
     try:
         for start in range(0, len(xs), len(buffer)):
             steps = slice(start, start + len(buffer))
             parts = buffer[:len(hs[steps])]
-            np.matmul(xs[steps], w_in, out=parts)
+            # 2-D: NumPy multiplies a 3-D array by a matrix as one small product per step
+            np.matmul(xs[steps].reshape(-1, width), w_in, out=parts.reshape(-1, 4 * n))
             loop(np.add(parts, bias, parts), w_t, h, c, hs[steps], cs[steps])
             h, c = hs[steps][-1], cs[steps][-1]
     except TypeError:   # no version for these types (numba's dispatcher, compiling disabled)
