@@ -54,18 +54,23 @@ def lstm_steps(parts, w_t, h0, c0, hs, cs):   # pragma: no cover - compiled; tes
 
 
 @njit(cache=True)
-def lstm_batch_steps(parts, w_t, h0, c0, hs, cs):   # pragma: no cover - compiled; tests/test_numba_lstm.py runs it
-    """lstm_steps for a batch: parts (T, batch, 4n), h0 and c0 (batch, n), hs and cs (T, batch, n)."""
-    batch, n = h0.shape
-    dtype = parts.dtype
-    a = np.empty((batch, 4 * n), dtype)
+def lstm_batch_steps(xs, w, h0, c0, hs, cs):   # pragma: no cover - compiled; tests/test_numba_lstm.py runs it
+    """lstm_steps for a batch, reading the inputs: xs (T, batch, inputs), h0 and c0 (batch, n), hs and cs
+    (T, batch, n), w = [W_hhᵀ; W_ihᵀ; b] ((n + inputs + 1), 4n). One product per step reads [h(t-1) | x(t) | 1],
+    so that it adds the input's part and the bias too (no input parts made beforehand)."""
+    steps, batch, width = xs.shape
+    n, dtype = h0.shape[1], xs.dtype
+    read = np.empty((batch, n + width + 1), dtype)
+    read[:, :n], read[:, n + width] = h0, dtype.type(1.0)
+    a, zero = np.empty((batch, 4 * n), dtype), np.zeros(4 * n, dtype)
     v, e, bits = np.empty(4 * n, dtype), np.empty(4 * n, dtype), np.empty(4 * n, np.int32)
-    h, c = h0, c0
-    for t in range(parts.shape[0]):
-        np.dot(h, w_t, a)   # BLAS gemm
+    c = c0
+    for t in range(steps):
+        read[:, n:n + width] = xs[t]
+        np.dot(read, w, a)   # BLAS gemm
         for k in range(batch):
-            _cell(a[k], parts[t, k], c[k], hs[t, k], cs[t, k], v, e, bits)
-        h, c = hs[t], cs[t]
+            _cell(a[k], zero, c[k], hs[t, k], cs[t, k], v, e, bits)
+        read[:, :n], c = hs[t], cs[t]
 
 
 @njit

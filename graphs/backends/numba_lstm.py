@@ -51,7 +51,7 @@ def prepare() -> bool:
         for name in DTYPES:
             kind = np.dtype(name)
             lstm_steps(*(np.zeros(shape, kind) for shape in ((1, 4), (1, 4), (1,), (1,), (1, 1), (1, 1))))
-            lstm_batch_steps(*(np.zeros(shape, kind) for shape in ((1, 1, 4), (1, 4), (1, 1), (1, 1), (1, 1, 1),
+            lstm_batch_steps(*(np.zeros(shape, kind) for shape in ((1, 1, 1), (3, 4), (1, 1), (1, 1), (1, 1, 1),
                                                                   (1, 1, 1))))
         for loop in (lstm_steps, lstm_batch_steps):
             loop.disable_compile()   # from now on an argument of another type is an error, never a compilation

@@ -130,24 +130,24 @@ def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
 
 
 def _compiled_lstm(loops, xs, starts, w_ih, w_hh, b_ih, b_hh):
-    """(h, c) at every step from numba's loop (numba_lstm.py: loops for one sample and for a batch), fed a
-    block of steps' input parts at a time (one buffer, which stays in the cache); None if the loop refuses
-    these arguments (it never compiles here), and then NumPy's kernel runs."""
-    dtype, n, lead, width = xs.dtype, w_hh.shape[1], xs.shape[1:-1], xs.shape[-1]
-    loop = loops[len(lead)]
-    w_t, w_in = np.ascontiguousarray(w_hh.T, dtype), np.ascontiguousarray(w_ih.T, dtype)
+    """(h, c) at every step from numba's loops (numba_lstm.py); None if a loop refuses these arguments (it
+    never compiles here), and then NumPy's kernel runs. One sample's loop is fed its input parts a block of
+    steps at a time (one buffer, which stays in the cache); a batch's reads the inputs itself."""
+    dtype, n, lead = xs.dtype, w_hh.shape[1], xs.shape[1:-1]
     bias = (b_ih + b_hh).astype(dtype)
     hs, cs = (np.empty((len(xs), *lead, n), dtype) for _ in range(2))
-    h, c = (np.array(s, dtype) for s in starts)   # own, writable, contiguous: the types the loop was made for
-    per_step = 4 * n * int(np.prod(lead))
-    buffer = np.empty((max(1, min(len(xs), BLOCK // per_step)), *lead, 4 * n), dtype)
+    h, c = (np.array(s, dtype) for s in starts)   # own, writable, contiguous: the types the loops were made for
+    w_t, w_in = np.ascontiguousarray(w_hh.T, dtype), np.ascontiguousarray(w_ih.T, dtype)
     try:
+        if lead:
+            loops[1](np.ascontiguousarray(xs), np.concatenate([w_t, w_in, bias[None]]), h, c, hs, cs)
+            return hs, cs
+        buffer = np.empty((max(1, min(len(xs), BLOCK // (4 * n))), 4 * n), dtype)
         for start in range(0, len(xs), len(buffer)):
             steps = slice(start, start + len(buffer))
             parts = buffer[:len(hs[steps])]
-            # 2-D: NumPy multiplies a 3-D array by a matrix as one small product per step
-            np.matmul(xs[steps].reshape(-1, width), w_in, out=parts.reshape(-1, 4 * n))
-            loop(np.add(parts, bias, parts), w_t, h, c, hs[steps], cs[steps])
+            np.matmul(xs[steps], w_in, out=parts)
+            loops[0](np.add(parts, bias, parts), w_t, h, c, hs[steps], cs[steps])
             h, c = hs[steps][-1], cs[steps][-1]
     except TypeError:   # no version for these types (numba's dispatcher, compiling disabled)
         return None
