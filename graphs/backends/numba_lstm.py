@@ -22,7 +22,7 @@ import numpy as np
 DTYPES = ("float32", "float64")
 enabled = os.environ.get("UNFOLD_NUMBA") != "0"   # UNFOLD_NUMBA=0: NumPy's kernel only (tests, benches flip it)
 
-_loaded: dict = {}              # dtype name → the compiled loop
+_loaded: dict = {}              # dtype name → the compiled loops (one sample's, a batch's)
 _started = threading.Event()    # the background load was started (once per process)
 _failure: list[str] = []        # why it could not be loaded, if it could not
 
