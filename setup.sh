@@ -33,3 +33,5 @@ fi
 requirements=requirements.txt
 [ "${1:-}" = "--test" ] && requirements=requirements-test.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+# numba compiles the LSTM's batch-1 loop once, into its cache on disk, so that no request waits for it
+.venv/bin/python -c "from graphs.backends import numba_lstm as m; m.prepare() or print('setup: numba LSTM loop off:', m.failure())"

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from graphs import limits, parse  # noqa: E402
-from graphs.backends import run  # noqa: E402
+from graphs.backends import numba_lstm, run  # noqa: E402
 from graphs.backends.weights import convert  # noqa: E402
 
 INPUT, HIDDEN = 16, 128
@@ -58,6 +58,8 @@ def variants(kind: str, batch: int, steps: int, with_unplanned: bool = False) ->
         out["numpy f32 unplanned"] = lambda: run(graph, {"x": xs}, params=converted.params, dtype="float32", passes=())
         out["torch f32 unplanned"] = lambda: run(graph, {"x": xs}, params=tensors, backend="torch", dtype="float32",
                                                  passes=())
+    if kind == "lstm":   # the same run with numba's loop (numba_lstm.py) off
+        out["numpy f32 no numba"] = lambda xs=xs: _without_numba(out["ours numpy float32"])
     out[f"torch.nn.{kind.upper()}"] = lambda: module(xs32)
     if kind == "rnn":
         p = converted.params
@@ -74,6 +76,14 @@ def variants(kind: str, batch: int, steps: int, with_unplanned: bool = False) ->
             return torch.stack(states)
         out["nn.RNNCell loop"] = cell_loop
     return out
+
+
+def _without_numba(run_it) -> None:
+    numba_lstm.enabled = False
+    try:
+        run_it()
+    finally:
+        numba_lstm.enabled = True
 
 
 def _read_all(result) -> None:
@@ -104,6 +114,9 @@ def main() -> None:
     # batch 64 × 200 steps passes it with room only if the bench lifts it (it keeps about 16 M numbers)
     limits.MAX_RUN_FLOATS = 10 ** 9
     torch.set_grad_enabled(False)
+    # numba's LSTM loops are loaded before timing (and before the thread limit, which then covers the BLAS they
+    # call), as a process that has run an LSTM once has them (they compile once, into numba's cache)
+    print(f"numba LSTM loops: {'loaded' if numba_lstm.prepare() else 'not used: ' + str(numba_lstm.failure())}")
     clock = time.perf_counter
     if args.cpu:
         from threadpoolctl import threadpool_limits

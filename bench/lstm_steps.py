@@ -7,6 +7,8 @@ thread, CPU time. A call's cost is the loop with that call made once more (into 
 values stay the same) minus the loop, min over interleaved rounds. "Steps" is the loop with no call at all:
 iterating (and, at batch 1, the input parts' products, made a block of steps at a time). "Setup" is the
 kernel's work before its loop (weights reordered, memory), per step. Compare with torch.nn.LSTM's whole step.
+At batch 1 it also times numba's compiled loop (graphs/backends/numba_lstm.py), which the NumPy backend runs
+there once loaded: its product alone, the loop alone (input parts made beforehand) and the kernel as run.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from graphs.backends.numpy_cells import _feed  # noqa: E402
+from graphs.backends import numba_lstm  # noqa: E402
+from graphs.backends.numpy_cells import _compiled_lstm, _feed  # noqa: E402
 
 INPUT, HIDDEN = 16, 128
 CALLS = ["product", "+ input part", "exp (σ gates)", "+1 (σ gates)", "tanh g", "[g | c] / [d_i | d_f]",
@@ -75,6 +78,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
+    numba_lstm.prepare()   # before the thread limit, so that it covers the BLAS numba's products call
     threadpool_limits(1)
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
@@ -86,6 +90,7 @@ def main() -> None:
     x_torch = torch.randn(steps, args.batch, INPUT)
     xs = x_torch.numpy()[:, 0] if args.batch == 1 else x_torch.numpy()   # the kernel's batch-1 path: vectors
     variants: list = [None, "steps", *range(len(CALLS))]
+    compiled = _compiled_variants(xs, weights, module) if args.batch == 1 else {}
     best = {v: float("inf") for v in variants}
     setup, reference = float("inf"), float("inf")
     with np.errstate(over="ignore"):
@@ -96,6 +101,10 @@ def main() -> None:
             began = time.process_time()
             module(x_torch)
             reference = min(reference, time.process_time() - began)
+            for name, run_it in compiled.items():
+                began = time.process_time()
+                run_it()
+                best[name] = min(best.get(name, float("inf")), time.process_time() - began)
     per_step = 1e6 / steps
     print(f"NumPy LSTM kernel, batch {args.batch}, T {steps}, µs per step (min of {args.rounds} rounds):")
     print(f"  the loop as it runs      {best[None] * per_step:7.2f}")
@@ -103,7 +112,26 @@ def main() -> None:
         print(f"    {name:<22} {(best[k] - best[None]) * per_step:7.2f}")
     print(f"    {'steps (no call)':<22} {best['steps'] * per_step:7.2f}")
     print(f"  setup before the loop    {setup * per_step:7.2f}")
+    for name in compiled:
+        print(f"  {name:<24} {best[name] * per_step:7.2f}")
     print(f"  torch.nn.LSTM, whole run {reference * per_step:7.2f}")
+
+
+def _compiled_variants(xs, weights, module) -> dict:
+    """name → a run of numba's loop (its product alone; the loop; the kernel with its input parts)."""
+    if not numba_lstm.prepare():
+        print(f"numba's loop not timed: {numba_lstm.failure()}")
+        return {}
+    from graphs.backends._numba_loops import lstm_product
+    loops = numba_lstm.prepared(xs.dtype)
+    loop = loops[0]
+    w_ih, w_hh = (p.detach().numpy() for p in (module.weight_ih_l0, module.weight_hh_l0))
+    biases = [p.detach().numpy() for p in (module.bias_ih_l0, module.bias_hh_l0)]
+    parts, w_t = xs @ weights[0].T + weights[2], np.ascontiguousarray(w_hh.T)
+    hs, cs, zero = np.empty((len(xs), HIDDEN), xs.dtype), np.empty((len(xs), HIDDEN), xs.dtype), np.zeros(HIDDEN, xs.dtype)
+    return {"numba: product only": lambda: lstm_product(parts, w_t, zero, hs),
+            "numba: loop": lambda: loop(parts, w_t, zero, zero, hs, cs),
+            "numba: kernel as run": lambda: _compiled_lstm(loops, xs, (zero, zero), w_ih, w_hh, *biases)}
 
 
 if __name__ == "__main__":

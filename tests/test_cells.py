@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from graphs import parse
-from graphs.backends import PASSES, numpy_ops, run, torch_ops
+from graphs.backends import PASSES, numba_lstm, numpy_ops, run, torch_ops
 from graphs.backends.weights import convert
 from graphs.catalog import CATALOG
 
@@ -70,6 +70,12 @@ def _torch_text(kind):
 def _inputs(graph, steps=6, batch=3):
     rng = np.random.default_rng(2)
     return {n.id: rng.normal(size=(steps, batch, 4)) for n in graph.kinds("input", "target")}
+
+
+@pytest.fixture(autouse=True)
+def numpy_kernels_only(monkeypatch):
+    """NumPy's own kernels, whatever numba has loaded meanwhile (its LSTM loop: tests/test_numba_lstm.py)."""
+    monkeypatch.setattr(numba_lstm, "enabled", False)
 
 
 @pytest.fixture

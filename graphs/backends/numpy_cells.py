@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import numba_lstm
+
 BLOCK = 32_768   # numbers in a block of input parts (_input_steps): with the weights, it stays in the cache
 
 
@@ -22,9 +24,14 @@ def run(kind: str, xs, starts: tuple, weights: list, time_loop):
     single = xs.shape[1] == 1
     if single:   # one sample: vectors
         xs, starts = xs[:, 0], tuple(s[0] for s in starts)
-    # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
-    with time_loop(), np.errstate(over="ignore"):
-        made = kernel(kind, xs, starts, *weights)
+    loops, made = numba_lstm.prepared(xs.dtype) if kind == "lstm" else None, None
+    if loops is not None:   # numba's compiled loop, once loaded (numba_lstm.py)
+        with time_loop():
+            made = _compiled_lstm(loops, xs, starts, *weights)
+    if made is None:
+        # exp(-a) overflows to inf for a ≪ 0, and 1/inf = 0 is σ's limit there: the right value, not an error
+        with time_loop(), np.errstate(over="ignore"):
+            made = kernel(kind, xs, starts, *weights)
     return tuple(m[:, None] if single and m is not None else m for m in made)
 
 
@@ -120,6 +127,31 @@ def _gru(kind, xs, starts, w_ih, w_hh, b_ih, b_hh):
         np.add(n_, tmp, h_t)
         h = h_t
     return hs, None
+
+
+def _compiled_lstm(loops, xs, starts, w_ih, w_hh, b_ih, b_hh):
+    """(h, c) at every step from numba's loops (numba_lstm.py); None if a loop refuses these arguments (it
+    never compiles here), and then NumPy's kernel runs. One sample's loop is fed its input parts a block of
+    steps at a time (one buffer, which stays in the cache); a batch's reads the inputs itself."""
+    dtype, n, lead = xs.dtype, w_hh.shape[1], xs.shape[1:-1]
+    bias = (b_ih + b_hh).astype(dtype)
+    hs, cs = (np.empty((len(xs), *lead, n), dtype) for _ in range(2))
+    h, c = (np.array(s, dtype) for s in starts)   # own, writable, contiguous: the types the loops were made for
+    w_t, w_in = np.ascontiguousarray(w_hh.T, dtype), np.ascontiguousarray(w_ih.T, dtype)
+    try:
+        if lead:
+            loops[1](np.ascontiguousarray(xs), np.concatenate([w_t, w_in, bias[None]]), h, c, hs, cs)
+            return hs, cs
+        buffer = np.empty((max(1, min(len(xs), BLOCK // (4 * n))), 4 * n), dtype)
+        for start in range(0, len(xs), len(buffer)):
+            steps = slice(start, start + len(buffer))
+            parts = buffer[:len(hs[steps])]
+            np.matmul(xs[steps], w_in, out=parts)
+            loops[0](np.add(parts, bias, parts), w_t, h, c, hs[steps], cs[steps])
+            h, c = hs[steps][-1], cs[steps][-1]
+    except TypeError:   # no version for these types (numba's dispatcher, compiling disabled)
+        return None
+    return hs, cs
 
 
 def _input_steps(xs, w_ih, bias, split: int):
