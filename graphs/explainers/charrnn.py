@@ -278,12 +278,13 @@ def main() -> None:
 
 def report(model: CharModel) -> None:
     """Print the shipped model's figures: losses, a sample at T = 0.6, the units found on the held-out text."""
+    from .tablayout import spaces
     from .units import find_units
     print(f"validation {model.history['validation'][-1]:.3f} nats/char, "
           f"3-gram baseline {model.facts.get('baseline_3gram', float('nan')):.3f}, "
           f"trained in {model.facts.get('seconds', 0) / 60:.1f} min ({model.facts.get('cpu_seconds', 0) / 60:.1f} "
           "min CPU time)")
-    print(model.sample("def ", 400, temperature=0.6))
+    print(spaces(model.sample("def ", 400, temperature=0.6)))    # a leading tab shown as 4 spaces
     from .pylike import BAR, compare, meets
     print("Does it look like Python? Shares over 8 samples (or pieces) of 1,500 characters:")
     print(f"{'':24}" + "".join(f"{name:>24}" for name in BAR))
