@@ -7,6 +7,7 @@ from graphs.explainers import pycorpus
 from graphs.explainers.codeonly import SCOPES, strip_prose
 from graphs.explainers.ngram import NGram
 from graphs.explainers.pylike import figures, indentation_ok, real_pieces, statement_parses, statements
+from graphs.explainers.tablayout import tabbed
 
 SOURCE = '''"""Module docstring."""
 import os  # the os module
@@ -98,7 +99,7 @@ def test_a_line_joined_by_a_backslash_belongs_to_its_statement():
 
 
 def test_tab_indented_code_is_measured_as_a_reader_sees_it():
-    pieces = real_pieces(pycorpus.module_source("selectors"), 1_500, 4)   # the corpus: one tab a level
+    pieces = real_pieces(tabbed(pycorpus.module_source("selectors")), 1_500, 4)   # one tab a level
     assert "\n\t" in pieces[1]
     assert figures(pieces) == figures([piece.replace("\t", "    ") for piece in pieces])
     assert figures(pieces)["indentation"] == 1.0

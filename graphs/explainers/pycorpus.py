@@ -2,9 +2,8 @@
 
 Training and validation are different modules, so the validation loss is measured on code the model has
 never read. Comments and docstrings are taken out (codeonly.py): the model is to learn code, and its strings
-are then real string literals. Blocks are indented with one tab per level (tablayout.py): the model counts
-levels, not spaces; readers are shown 4 spaces. Characters outside printable ASCII become "?", so every
-Python version gives the same alphabet.
+are then real string literals. Characters outside printable ASCII become "?", so every Python version gives
+the same alphabet.
 """
 from __future__ import annotations
 
@@ -14,31 +13,30 @@ import sysconfig
 from pathlib import Path
 
 from .codeonly import strip_prose
-from .tablayout import tabbed
 
 TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "dataclasses", "difflib", "enum",
                  "fnmatch", "fractions", "functools", "gettext", "glob", "heapq", "inspect", "optparse", "pathlib",
                  "pprint", "random", "shlex", "shutil", "statistics", "string", "textwrap", "threading",
                  "tokenize", "traceback", "typing")
 VALID_MODULES = ("contextlib", "selectors")    # the held-out text: two excerpts, one from each
-ALPHABET = "\t\n" + "".join(chr(c) for c in range(32, 127))   # tab, newline and printable ASCII: 97 characters
+ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))   # newline and printable ASCII: 96 characters
 OTHER = "?"                                                 # what any other character becomes
 
 
 def module_source(name: str, prose: bool = False) -> str:
-    """A standard-library module's code, tab-indented (or as written, comments and docstrings and all, if prose)."""
+    """A standard-library module's code (with its comments and docstrings if prose), in the alphabet."""
     path = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
     source = path.read_text(encoding="utf-8")
-    return to_alphabet(source if prose else tabbed(strip_prose(source)))
+    return to_alphabet(source if prose else strip_prose(source))
 
 
 def to_alphabet(text: str) -> str:
-    """The text with CR dropped, and any character outside ALPHABET as OTHER.
+    """The text with tabs as 4 spaces, CR dropped, and any character outside ALPHABET as OTHER.
 
     >>> to_alphabet("a\\tb\\r\\n« c »")
-    'a\\tb\\n? c ?'
+    'a    b\\n? c ?'
     """
-    text = text.replace("\r", "")
+    text = text.replace("\t", "    ").replace("\r", "")
     allowed = set(ALPHABET)
     return "".join(ch if ch in allowed else OTHER for ch in text)
 
@@ -68,4 +66,4 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-assert len(ALPHABET) == 97 and set(string.printable) - set(ALPHABET) == set("\r\x0b\x0c")
+assert len(ALPHABET) == 96 and set(string.printable) - set(ALPHABET) == set("\t\r\x0b\x0c")

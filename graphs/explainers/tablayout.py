@@ -7,8 +7,9 @@ model counts levels, not columns. A line continued inside brackets (or after a b
 levels deeper than its statement (a "hanging indent", as PEP 8 allows) instead of aligned under the bracket.
 Lines inside a multi-line string are left as written: they are the string's content.
 
-The tabs are the model's alphabet, not what a reader sees: samples and excerpts are shown with each leading
-tab as 4 spaces (`spaces`).
+The tabs would be the model's alphabet, not what a reader sees: samples and excerpts are shown with each
+leading tab as 4 spaces (`spaces`), and text a reader types goes back to tabs (`tabs`). Models trained on
+this layout were tried and not shipped (README, character RNN); the shipped model reads the code as written.
 """
 from __future__ import annotations
 
@@ -65,4 +66,18 @@ def spaces(text: str) -> str:
     for line in text.split("\n"):
         body = line.lstrip("\t")
         out.append("    " * (len(line) - len(body)) + body)
+    return "\n".join(out)
+
+
+def tabs(text: str) -> str:
+    """Typed text in the model's layout: each 4 spaces at a line's start as a tab (a shorter rest kept as typed).
+
+    >>> tabs("if x:\\n        y = 1\\n  z\\n")
+    'if x:\\n\\t\\ty = 1\\n  z\\n'
+    """
+    out = []
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        levels, rest = divmod(len(line) - len(body), 4)
+        out.append("\t" * levels + " " * rest + body)
     return "\n".join(out)
