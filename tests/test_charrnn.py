@@ -91,7 +91,7 @@ def test_sampling_is_seeded_and_temperature_bounded(model):
 
 
 def test_characters_outside_the_alphabet_read_as_the_placeholder(model):
-    np.testing.assert_array_equal(model.encode("é\t"), model.encode("??"))
+    np.testing.assert_array_equal(model.encode("é\x0b"), model.encode("??"))
 
 
 def test_retraining_from_the_seed_learns():
@@ -132,4 +132,4 @@ def test_labels_follow_python_lexing(text, feature, expected):
 def test_the_ngram_baseline_knows_more_with_more_context():
     train_text, valid_text = pycorpus.module_source("shlex"), pycorpus.module_source("glob")
     losses = [ngram_loss(train_text, valid_text, pycorpus.ALPHABET, order) for order in (1, 2, 3)]
-    assert math.log(96) > losses[0] > losses[1] > losses[2]
+    assert math.log(len(pycorpus.ALPHABET)) > losses[0] > losses[1] > losses[2]

@@ -7,6 +7,7 @@ from graphs.explainers import pycorpus
 from graphs.explainers.codeonly import SCOPES, strip_prose
 from graphs.explainers.ngram import NGram
 from graphs.explainers.pylike import figures, indentation_ok, real_pieces, statement_parses, statements
+from graphs.explainers.tablayout import tabbed
 
 SOURCE = '''"""Module docstring."""
 import os  # the os module
@@ -82,3 +83,23 @@ def test_definitions_run_from_one_def_to_the_next_and_the_last_is_left_out():
     # @cache def f parses; class A (up to its def g) parses; def g does not; def h is the last: left out
     assert figures([text + "\n"])["definitions that parse"] == pytest.approx(2 / 3)
     assert sum(1 for lines, _ in found if lines[0].startswith("def ")) == 2
+
+
+def test_one_misplaced_statement_costs_one_count_not_the_rest_of_its_block():
+    lines = ["def f():", "    x", "            y", "            z", "    w", "", "def g():", "    v"]
+    found = [lines for lines, _ in statements("\n".join(lines) + "\n")]
+    assert indentation_ok(found) == [True, False, True, True, True, True]   # the levels follow the text again
+
+
+def test_a_line_joined_by_a_backslash_belongs_to_its_statement():
+    text = "if a and \\\n        b:\n    x = 1\n"
+    assert [len(lines) for lines, _ in statements(text)] == [2, 1]
+    found = figures([text])
+    assert [found[name] for name in ("statements that parse", "indentation", "brackets")] == [1.0, 1.0, 1.0]
+
+
+def test_tab_indented_code_is_measured_as_a_reader_sees_it():
+    pieces = real_pieces(tabbed(pycorpus.module_source("selectors")), 1_500, 4)   # one tab a level
+    assert "\n\t" in pieces[1]
+    assert figures(pieces) == figures([piece.replace("\t", "    ") for piece in pieces])
+    assert figures(pieces)["indentation"] == 1.0

@@ -168,11 +168,13 @@ def mean_loss(graph, params, data: np.ndarray, cell: str = "gru") -> float:
 
 
 def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
-          lr: float = 4e-3, cell: str = "gru", checkpoint: Path | None = None, facts: dict | None = None) -> CharModel:
+          lr: float = 4e-3, cell: str = "gru", checkpoint: Path | None = None, facts: dict | None = None,
+          chunk: int = CHUNK, parallel: int = STREAMS) -> CharModel:
     """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it.
 
     checkpoint: a file the model is saved to after every epoch whose validation loss is the best so far, so a
     long run can be read (or stopped) while it goes on and the file always holds its best epoch.
+    chunk, parallel: characters per back-propagation piece, and streams read side by side.
     """
     import torch
     torch.manual_seed(seed)
@@ -188,7 +190,7 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
         alphabet, hidden = "".join(sorted(set(text)))[:limits.MAX_VOCAB], hidden or 64
     model = CharModel(alphabet, {}, facts={"corpus": pycorpus.digest(train_text + valid_text), **(facts or {})})
     graph = parse(model_text(len(alphabet), hidden, cell))
-    data = streams(model.encode(train_text), max(1, min(STREAMS, len(train_text) // (4 * CHUNK))))
+    data = streams(model.encode(train_text), max(1, min(parallel, len(train_text) // (4 * chunk))))
     valid = streams(model.encode(valid_text), max(1, min(16, len(valid_text) // (4 * CHUNK))))
     initial = init_params(infer(graph, {"x": len(alphabet)}), seed)
     if cell == "lstm":
@@ -199,9 +201,9 @@ def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None
     began, cpu_began = time.perf_counter(), time.process_time()
     for epoch in range(epochs):
         losses, carry = [], {v: torch.zeros(1, data.shape[1], hidden) for v in CELLS[cell]}
-        offset = (epoch * 37) % CHUNK   # pieces cut at other places each epoch
-        for k in range(offset, len(data) - 1, CHUNK):
-            piece = torch.as_tensor(data[k:k + CHUNK + 1], dtype=torch.float32)
+        offset = (epoch * 37) % chunk   # pieces cut at other places each epoch
+        for k in range(offset, len(data) - 1, chunk):
+            piece = torch.as_tensor(data[k:k + chunk + 1], dtype=torch.float32)
             values = run(graph, {"x": piece[:-1], **starts(carry, len(piece) - 1, "torch")},
                          backend="torch", params=params, dtype="float32").values
             loss = -(torch.log_softmax(values["o"], dim=-1) * piece[1:]).sum(-1).mean()
@@ -251,6 +253,8 @@ def main() -> None:
     parser.add_argument("--cell", choices=sorted(CELLS), default="lstm")
     parser.add_argument("--hidden", type=int, default=HIDDEN, help="units in the state")
     parser.add_argument("--stop-after", type=int, help="stop after this many epochs (the schedule still spans --epochs)")
+    parser.add_argument("--chunk", type=int, default=CHUNK, help="characters per back-propagation piece")
+    parser.add_argument("--streams", type=int, default=STREAMS, help="streams of the text read side by side")
     parser.add_argument("--weights", type=Path, default=WEIGHTS, help="where to write (and read) the weights")
     args = parser.parse_args()
     import torch
@@ -268,7 +272,8 @@ def main() -> None:
                   f"(3-gram {baseline:.3f}), {(time.perf_counter() - began) / 60:.1f} min", flush=True)
             return epoch + 1 >= (args.stop_after or args.epochs)
         train(epochs=args.epochs, cell=args.cell, hidden=args.hidden, checkpoint=args.weights, progress=progress,
-              facts={"baseline_3gram": round(baseline, 4)})    # the checkpoint holds the best epoch
+              facts={"baseline_3gram": round(baseline, 4)}, chunk=args.chunk,
+              parallel=args.streams)    # the checkpoint holds the best epoch
     model = load(args.weights)
     print(f"weights from epoch {len(model.history['validation'])}, trained in "
           f"{model.facts.get('seconds', 0) / 60:.1f} min wall time, {model.facts.get('cpu_seconds', 0) / 60:.1f} "
@@ -278,12 +283,13 @@ def main() -> None:
 
 def report(model: CharModel) -> None:
     """Print the shipped model's figures: losses, a sample at T = 0.6, the units found on the held-out text."""
+    from .tablayout import spaces
     from .units import find_units
     print(f"validation {model.history['validation'][-1]:.3f} nats/char, "
           f"3-gram baseline {model.facts.get('baseline_3gram', float('nan')):.3f}, "
           f"trained in {model.facts.get('seconds', 0) / 60:.1f} min ({model.facts.get('cpu_seconds', 0) / 60:.1f} "
           "min CPU time)")
-    print(model.sample("def ", 400, temperature=0.6))
+    print(spaces(model.sample("def ", 400, temperature=0.6)))    # a leading tab shown as 4 spaces
     from .pylike import BAR, compare, meets
     print("Does it look like Python? Shares over 8 samples (or pieces) of 1,500 characters:")
     print(f"{'':24}" + "".join(f"{name:>24}" for name in BAR))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from .tablayout import spaces
 from .units import labels
 
 FIGURES = ("statements that parse", "indentation", "brackets", "definitions that parse")
@@ -50,7 +51,12 @@ def statement_parses(lines: list[str]) -> bool:
 def statements(text: str) -> list[tuple[list[str], bool]]:
     """(lines, brackets matched) of each statement whose end the text holds, read by bracket depth.
 
-    A statement ends at a line end with no bracket open, or at a mismatched bracket, or after 10 lines."""
+    A statement ends at a line end with no bracket open, no backslash before it and outside a triple-quoted
+    string, or at a mismatched bracket, or after 10 lines.
+
+    >>> [len(lines) for lines, _ in statements("x = 1 + \\\\\\n        2\\nf(a,\\n  b)\\ns = '''a\\nb'''\\n")]
+    [2, 2, 2]
+    """
     feats = labels(text)
     code = (feats["inside a string"] == 0) & (feats["inside a comment"] == 0)
     out, lines, stack, good, start = [], [], [], True, 0
@@ -63,7 +69,8 @@ def statements(text: str) -> list[tuple[list[str], bool]]:
             continue
         lines.append(text[start:i])
         start = i + 1
-        if not stack or not good or len(lines) >= 10:
+        continued = text[i - 1:i] == "\\" or feats["inside a string"][i]   # a line join, or a string's next line
+        if (not stack and not continued) or not good or len(lines) >= 10:
             out.append((lines, good and not stack))
             lines, stack, good = [], [], True
     return out   # a last line without its line end, or a statement still open, is left out: the text cut it
@@ -123,6 +130,7 @@ def figures(texts: list[str]) -> dict[str, float]:
         counts[name][0] += sum(results)
         counts[name][1] += len(results)
     for text in texts:
+        text = spaces(text)                       # as a reader sees it: a leading tab is 4 spaces
         whole = text[:text.rfind("\n") + 1]      # the last line may be cut
         found = [(lines, good) for lines, good in statements(whole) if any(line.strip() for line in lines)]
         add("statements that parse", (statement_parses(lines) for lines, _ in found))

@@ -48,8 +48,8 @@ def labels(text: str) -> dict[str, np.ndarray]:
         if ch == "\n":
             comment, indent, leading = False, 0, True
             quote = quote if len(quote) == 3 else ""    # a one-quote string never runs past a line end
-        elif leading and ch == " ":
-            indent += 1
+        elif leading and ch in " \t":
+            indent += 4 if ch == "\t" else 1     # a tab is one level: 4 columns, as shown
         else:
             leading = False
         if quote:
