@@ -73,3 +73,20 @@ def test_the_slider_still_moves_the_drawing_and_the_stepper_follows_it(app_url):
         page.locator("div.unfold[data-name='unfolded'] g.node[data-node='h@2']").wait_for(timeout=30_000)
         followed(page, 2)
         browser.close()
+
+
+def test_a_slider_step_to_a_drawing_at_hand_is_swapped_in_by_the_browser(app_url):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser, page, _ = opened(p, app_url)
+        page.wait_for_function(AT_HAND, arg=[5], timeout=30_000)   # τ + 1 was sent ahead
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowRight")
+        page.locator("div.unfold[data-name='unfolded'] g.node[data-node='h@5']").wait_for(timeout=30_000)
+        # the swap came from the page's own copy, as the slider moved: the server's rerun sets no such mark
+        assert page.evaluate("window.unfoldLastStep") | {"at": 0} == {"tau": 5, "at": 0, "instant": True,
+                                                                         "by": "slider"}
+        followed(page, 5)
+        assert page.locator("div.unfold[data-name='unfolded'] .bar .status").inner_text() == "τ = 5"
+        browser.close()

@@ -81,6 +81,26 @@
     }
     view.root.addEventListener("keydown", onKey);
     view.cleanups.push(function () { view.root.removeEventListener("keydown", onKey); });
+    followSlider(slot, view);
+  }
+
+  // The sidebar's τ slider (app.py, key "steps") moves in the page before the server hears of it: a move to a τ
+  // whose drawing is at hand is shown at once, as a step of the stepper; the slider itself tells the server, whose
+  // rerun then finds the same drawing in place.
+  var SLIDER = ".st-key-steps input[type='range']";   // React sets its aria-valuetext as it moves
+
+  function followSlider(slot, view) {
+    var slider = document.querySelector(SLIDER);
+    if (!slider || typeof MutationObserver === "undefined") return;
+    var watch = new MutationObserver(function () {
+      var stepper = slot.stepper, tau = Number(slider.value);
+      if (!stepper || tau === stepper.tau || !stepper.cache[tau]) return;
+      stepper.tau = tau;
+      window.unfoldLastStep = { tau: tau, at: performance.now(), instant: true, by: "slider" };
+      window.UnfoldMount.show(slot, Object.assign({}, slot.component.data, stepper.cache[tau]));
+    });
+    watch.observe(slider, { attributes: true, attributeFilter: ["aria-valuetext", "value"] });
+    view.cleanups.push(function () { watch.disconnect(); });
   }
 
   // The same control (or the diagram) has the focus again in the new drawing.
