@@ -164,5 +164,5 @@
     return view;
   }
 
-  window.Unfold = { init: init, ancestors: ancestors };
+  window.Unfold = { init: init, ancestors: ancestors, button: button };   // button: the stepper's too
 })();

@@ -51,20 +51,9 @@
     slot.component.setTriggerValue("step", tau);
   }
 
-  function button(bar, text, label, onClick) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.textContent = text;
-    b.title = label;
-    b.setAttribute("aria-label", label);
-    b.addEventListener("click", onClick);
-    bar.appendChild(b);
-    return b;
-  }
-
   // The buttons on the view's toolbar, and the keys on the diagram (focusable: a click on it gives it the focus).
   function attach(slot, view) {
-    var stepper = slot.stepper, bar = view.root.querySelector(".bar");
+    var stepper = slot.stepper, bar = view.root.querySelector(".bar"), button = window.Unfold.button;
     var back = button(bar, "τ −", "one step fewer (←)", function () { step(slot, -1); });
     view.tauLabel = document.createElement("span");
     view.tauLabel.className = "status";
