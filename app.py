@@ -230,6 +230,14 @@ def step_to() -> None:
     st.session_state["stepped"] = True
 
 
+def slider_moved() -> None:
+    """A move of the slider by one step was already shown by the page (stepper.js: followSlider) when its drawing
+    was at hand: as after a step of the stepper, this rerun draws the next neighbours before sending the diagram, so
+    that the next step is at hand too. A longer move is drawn at once, the neighbours in the background."""
+    if abs(st.session_state["steps"] - st.session_state.get("slider_was", 0)) == 1:
+        st.session_state["stepped"] = True
+
+
 def draw_ahead_now() -> None:
     """The diagram asks for its neighbours (its first picture came before they were drawn): drawn in this rerun."""
     st.session_state["stepped"] = True
@@ -278,7 +286,8 @@ def page() -> None:
     with st.sidebar:
         arch = st.selectbox("Architecture", names, format_func=lambda n: n if n == CUSTOM else
                             f"{n} ({CATALOG[n].figure})", key="arch")
-        tau = st.slider("τ (steps)", 1, 60, key="steps")
+        tau = st.slider("τ (steps)", 1, 60, key="steps", on_change=slider_moved)
+        st.session_state["slider_was"] = tau
         if st.toggle("A longer sequence (elided view)", key="long"):
             tau = int(st.number_input("τ", 1, MAX_STEPS, key="big_steps"))
         param_nodes = st.toggle("Parameters as shared nodes", key="param_nodes")
