@@ -704,8 +704,9 @@ def character_rnn() -> None:
     train_on_upload()
     baseline = model.facts.get("baseline_3gram")
     corpus = ("your text; validation on its last 10%" if user_model else
-              f"standard-library code (comments and docstrings cut); validation on modules it never read "
-              f"({', '.join(VALID_MODULES)})")
+              f"standard-library code (comments and docstrings cut"
+              + ("; one tab a block level, shown here as 4 spaces" if model.layout != "written" else "")
+              + f"); validation on modules it never read ({', '.join(VALID_MODULES)})")
     st.markdown(f"A character-level {model.cell.upper()} ({model.hidden_size} units), written in the recurrence language, trained on "
                 f"{corpus}. It reads one character at a time and predicts the next: validation loss "
                 f"**{model.history['validation'][-1]:.2f} nats/char**"
@@ -730,11 +731,13 @@ def character_rnn() -> None:
     else:   # any unit of any state: h, and an LSTM's cell state s
         state = right.radio("State", list(model.zeros()), horizontal=True, key="unit_state")
         unit = int(right.number_input(f"Unit of {state}", 0, model.hidden_size - 1, 0, key="unit"))
-    source, start, stop = held_out_spans(1_500)[0]
-    text = st.text_area("Text to colour", source[start:stop], height=120, max_chars=5_000, key="colour_text")
+    source, start, stop = held_out_spans(1_500, model.layout)[0]
+    text = st.text_area("Text to colour", model.to_reader(source[start:stop]), height=120, max_chars=5_000,
+                        key="colour_text")
     if not text:
         st.error("type some text to colour")
         return
+    text = model.to_model(text)     # as the model reads it (a tab a level, for a tab-layout model)
     values = model.states(text)[state][:, unit]
     centre, scale = range_for(values)
     st.html(coloured_html(text, values, scale, f"{state}[{unit}] after each character", centre))

@@ -25,7 +25,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
     model = charrnn.load()
     unit = find_units(model)["inside a string"]
-    text = pycorpus.module_source("selectors")[:1_150]
+    text = pycorpus.module_source("selectors", layout=model.layout)[:1_150]   # a tab is shown as 4 spaces
     values = model.states(text)[unit.state][:, unit.unit]
     centre, scale = range_for(values)
     page = ("<html><body style='font-family:sans-serif;margin:8px'>"

@@ -193,6 +193,8 @@ def test_explain_year_and_character_pages(graphviz_dot):
     assert words[:3] == ["In", "2009", ","] and shared[1] >= 0.9
     at.radio(key="topic").set_value("Character RNN").run()
     assert not at.exception and at.code and at.code[0].value.startswith("def ")
+    assert "\n\t" not in at.code[0].value and "\n    " in at.text_area(key="colour_text").value   # 4 spaces a level
+    assert "\t" not in at.text_area(key="colour_text").value
     at.slider(key="temperature").set_value(1.2).run()
     assert not at.exception
     choices = at.radio(key="unit_choice").options

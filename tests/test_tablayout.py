@@ -40,3 +40,18 @@ def test_corpus_modules_laid_out_with_tabs_keep_their_spaces_only_inside_strings
 
 def test_a_tab_counts_as_one_level_of_indentation():
     assert labels("\tx\n    y")["indentation"].tolist() == [4, 4, 0, 1, 2, 3, 4, 4]
+
+
+def test_every_corpus_layout_is_the_same_program_in_its_alphabet():
+    for name in pycorpus.VALID_MODULES:
+        program = ast.dump(ast.parse(pycorpus.module_source(name)))
+        for layout in pycorpus.LAYOUTS:
+            code = pycorpus.module_source(name, layout=layout)
+            assert ast.dump(ast.parse(code)) == program, (name, layout)
+            assert set(code) <= set(pycorpus.alphabet(layout))
+            assert ("\t" in code) == (layout != "written")
+
+
+def test_one_line_layout_has_one_statement_a_line():
+    code = pycorpus.source_in("x = f(1,\n      2)\nif x:\n    y = [3,\n         4]\n", "one-line tabs")
+    assert code == "x = f(1, 2)\nif x:\n\ty = [3, 4]\n"

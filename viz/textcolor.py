@@ -55,7 +55,7 @@ def coloured_html(text: str, values, scale: float = 1.0, title: str = "", centre
     """
     spans = []
     for ch, value in zip(text, (float(v) for v in values)):
-        shown = html.escape(ch) if ch != "\n" else "↵\n"
+        shown = {"\n": "↵\n", "\t": "    "}.get(ch) or html.escape(ch)    # a tab (a tab-layout model's level): 4 columns
         spans.append(f'<span style="background:{fill(value - centre, scale)}" title="{value:+.3f}">{shown}</span>')
     block = '<pre style="line-height:1.45;font-size:13px;color:#000;background:#fff">' + "".join(spans) + "</pre>"
     return (legend_html(title, scale, centre) if title else "") + block

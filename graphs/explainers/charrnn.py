@@ -20,13 +20,17 @@ from ..circuit import parse
 from ..parse import ParseError
 from ..shapes import infer
 from . import pycorpus
+from .tablayout import spaces, tabs
 
 WEIGHTS = Path(__file__).parent / "weights" / "charrnn.npz"
-HIDDEN = 256            # the shipped model; a model trained on an upload is smaller (quicker)
+HIDDEN = 288            # the shipped model; a model trained on an upload is smaller (quicker)
 STORED = np.float16     # weights are shipped (and measured) at this precision: twice the units in 1 MB
 CHUNK = 50              # characters per step of truncated back-propagation through time (as char-rnn)
 STREAMS = 64            # the training text is read as this many parallel streams
 RUN_CHUNK = 1_000       # longer texts are run in pieces, the state carried over
+# How the shipped model was trained (README, character RNN): the command line's defaults
+SHIPPED = {"epochs": 12, "hidden": HIDDEN, "chunk": 100, "streams": 32, "seed": 2, "layout": "tabs"}
+WARM = "\n\n"           # read before a sample's prefix: a sample starts as a new module does in the corpus
 
 
 CELLS = {
@@ -80,6 +84,11 @@ class CharModel:
         return "lstm" if "Uf" in self.params else "gru"
 
     @property
+    def layout(self) -> str:
+        """How the model's code is laid out (pycorpus.LAYOUTS): "written" unless it was trained on tabs."""
+        return str(self.facts.get("layout", "written"))
+
+    @property
     def hidden_size(self) -> int:
         return self.params["V"].shape[1]
 
@@ -117,12 +126,24 @@ class CharModel:
         """h(t) after each character, (T, hidden)."""
         return self.states(text)["h"]
 
+    def to_model(self, text: str) -> str:
+        """A reader's text in the model's layout: 4 spaces at a line's start as a tab, for a tab-layout model."""
+        return text if self.layout == "written" else tabs(text)
+
+    def to_reader(self, text: str) -> str:
+        """The model's text as a reader is shown it: each leading tab as 4 spaces."""
+        return text if self.layout == "written" else spaces(text)
+
     def sample(self, prefix: str, length: int = 200, temperature: float = 0.7, seed: int = 0) -> str:
         """Text continuing the prefix, one character at a time from softmax(o / temperature)."""
         return self.samples(prefix, length, temperature, [seed])[0]
 
     def samples(self, prefix: str, length: int, temperature: float, seeds: list[int]) -> list[str]:
-        """One sample per seed, all run side by side as a batch (each with its own random stream)."""
+        """One sample per seed, all run side by side as a batch (each with its own random stream).
+
+        The prefix and the samples are in the reader's layout (4 spaces a level), whatever the model's. The
+        state is warmed on WARM first: training carries the state along the whole text, so a zero state is
+        one the model has almost never started from (its samples then began `def =`)."""
         if not 0.05 <= temperature <= 5:
             raise ParseError("the temperature must be between 0.05 and 5")
         if not 1 <= length <= 2_000:
@@ -131,7 +152,7 @@ class CharModel:
             raise ParseError("between 1 and 64 samples at a time")
         rngs = [np.random.default_rng(seed) for seed in seeds]
         graph, carry = self.graph(), self.zeros(len(seeds))
-        outs, given = [[] for _ in seeds], (prefix or "\n")
+        outs, given = [[] for _ in seeds], WARM + self.to_model(prefix)
         for k in range(len(given) + length - 1):
             current = given[k] * len(seeds) if k < len(given) else "".join(out[-1] for out in outs)
             values = run(graph, {"x": self.encode(current)[None], **starts(carry, 1)}, params=self.params).values
@@ -142,7 +163,7 @@ class CharModel:
                 p /= p.sum(-1, keepdims=True)
                 for out, rng, row in zip(outs, rngs, p):
                     out.append(self.alphabet[rng.choice(len(row), p=row)])
-        return [prefix + "".join(out) for out in outs]
+        return [self.to_reader(self.to_model(prefix) + "".join(out)) for out in outs]
 
 
 def streams(rows: np.ndarray, count: int) -> np.ndarray:
@@ -169,18 +190,20 @@ def mean_loss(graph, params, data: np.ndarray, cell: str = "gru") -> float:
 
 def train(text: str | None = None, epochs: int = 5, seed: int = 0, progress=None, hidden: int | None = None,
           lr: float = 4e-3, cell: str = "gru", checkpoint: Path | None = None, facts: dict | None = None,
-          chunk: int = CHUNK, parallel: int = STREAMS) -> CharModel:
+          chunk: int = CHUNK, parallel: int = STREAMS, layout: str = "written") -> CharModel:
     """Train (no text: the standard-library corpus; a text: its first 90%); progress(epoch, train, valid) may stop it.
 
     checkpoint: a file the model is saved to after every epoch whose validation loss is the best so far, so a
     long run can be read (or stopped) while it goes on and the file always holds its best epoch.
     chunk, parallel: characters per back-propagation piece, and streams read side by side.
+    layout: how the standard-library corpus is laid out (pycorpus.LAYOUTS).
     """
     import torch
     torch.manual_seed(seed)
     if text is None:
-        train_text, valid_text = pycorpus.corpus()
-        alphabet, hidden = pycorpus.ALPHABET, hidden or HIDDEN
+        train_text, valid_text = pycorpus.corpus(layout)
+        alphabet, hidden = pycorpus.alphabet(layout), hidden or HIDDEN
+        facts = {"layout": layout, **(facts or {})}
     else:
         if len(text) < 2 * CHUNK:
             raise ParseError(f"give at least {2 * CHUNK} characters to train on")
@@ -249,20 +272,22 @@ def load(path: Path = WEIGHTS) -> CharModel:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", action="store_true", help="retrain and overwrite the shipped weights")
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=SHIPPED["epochs"])
     parser.add_argument("--cell", choices=sorted(CELLS), default="lstm")
-    parser.add_argument("--hidden", type=int, default=HIDDEN, help="units in the state")
+    parser.add_argument("--hidden", type=int, default=SHIPPED["hidden"], help="units in the state")
     parser.add_argument("--stop-after", type=int, help="stop after this many epochs (the schedule still spans --epochs)")
-    parser.add_argument("--chunk", type=int, default=CHUNK, help="characters per back-propagation piece")
-    parser.add_argument("--streams", type=int, default=STREAMS, help="streams of the text read side by side")
+    parser.add_argument("--chunk", type=int, default=SHIPPED["chunk"], help="characters per back-propagation piece")
+    parser.add_argument("--streams", type=int, default=SHIPPED["streams"], help="streams of the text read side by side")
+    parser.add_argument("--seed", type=int, default=SHIPPED["seed"], help="seed of the initial weights")
+    parser.add_argument("--layout", choices=pycorpus.LAYOUTS, default=SHIPPED["layout"], help="how the corpus is laid out")
     parser.add_argument("--weights", type=Path, default=WEIGHTS, help="where to write (and read) the weights")
     args = parser.parse_args()
     import torch
     torch.set_num_threads(1)   # a shared machine: one core is the budget
     if args.train:
         from .ngram import ngram_loss
-        train_text, valid_text = pycorpus.corpus()
-        baseline = ngram_loss(train_text, valid_text, pycorpus.ALPHABET)
+        train_text, valid_text = pycorpus.corpus(args.layout)
+        baseline = ngram_loss(train_text, valid_text, pycorpus.alphabet(args.layout))
         print(f"corpus {pycorpus.digest(train_text + valid_text)}: {len(train_text):,} characters to train on, "
               f"{len(valid_text):,} held out; 3-gram baseline {baseline:.3f} nats/char", flush=True)
         began = time.perf_counter()
@@ -272,8 +297,8 @@ def main() -> None:
                   f"(3-gram {baseline:.3f}), {(time.perf_counter() - began) / 60:.1f} min", flush=True)
             return epoch + 1 >= (args.stop_after or args.epochs)
         train(epochs=args.epochs, cell=args.cell, hidden=args.hidden, checkpoint=args.weights, progress=progress,
-              facts={"baseline_3gram": round(baseline, 4)}, chunk=args.chunk,
-              parallel=args.streams)    # the checkpoint holds the best epoch
+              facts={"baseline_3gram": round(baseline, 4), "seed": args.seed}, seed=args.seed, chunk=args.chunk,
+              parallel=args.streams, layout=args.layout)    # the checkpoint holds the best epoch
     model = load(args.weights)
     print(f"weights from epoch {len(model.history['validation'])}, trained in "
           f"{model.facts.get('seconds', 0) / 60:.1f} min wall time, {model.facts.get('cpu_seconds', 0) / 60:.1f} "
@@ -283,13 +308,12 @@ def main() -> None:
 
 def report(model: CharModel) -> None:
     """Print the shipped model's figures: losses, a sample at T = 0.6, the units found on the held-out text."""
-    from .tablayout import spaces
     from .units import find_units
     print(f"validation {model.history['validation'][-1]:.3f} nats/char, "
           f"3-gram baseline {model.facts.get('baseline_3gram', float('nan')):.3f}, "
           f"trained in {model.facts.get('seconds', 0) / 60:.1f} min ({model.facts.get('cpu_seconds', 0) / 60:.1f} "
           "min CPU time)")
-    print(spaces(model.sample("def ", 400, temperature=0.6)))    # a leading tab shown as 4 spaces
+    print(model.sample("def ", 400, temperature=0.6))
     from .pylike import BAR, compare, meets
     print("Does it look like Python? Shares over 8 samples (or pieces) of 1,500 characters:")
     print(f"{'':24}" + "".join(f"{name:>24}" for name in BAR))

@@ -155,8 +155,8 @@ def compare(model, count: int = 8, length: int = 1_500, temperature: float = 0.6
     """The figures for the model's samples, the 3-gram's samples (same prefix, temperature, seeds) and held-out code."""
     from . import pycorpus
     from .ngram import NGram
-    train_text, valid_text = pycorpus.corpus()
-    ngram = NGram(train_text, pycorpus.ALPHABET)
+    train_text, valid_text = pycorpus.corpus(model.layout)      # the 3-gram reads the model's own layout
+    ngram = NGram(train_text, pycorpus.alphabet(model.layout))
     return {
         f"character model, T = {temperature}": figures(
             model.samples("def ", length, temperature, list(range(count)))),

@@ -7,9 +7,8 @@ model counts levels, not columns. A line continued inside brackets (or after a b
 levels deeper than its statement (a "hanging indent", as PEP 8 allows) instead of aligned under the bracket.
 Lines inside a multi-line string are left as written: they are the string's content.
 
-The tabs would be the model's alphabet, not what a reader sees: samples and excerpts are shown with each
-leading tab as 4 spaces (`spaces`), and text a reader types goes back to tabs (`tabs`). Models trained on
-this layout were tried and not shipped (README, character RNN); the shipped model reads the code as written.
+The tabs are the model's alphabet, not what a reader sees: samples and excerpts are shown with each leading
+tab as 4 spaces (`spaces`), and text a reader types goes back to tabs (`tabs`).
 """
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def correlations(h: np.ndarray, feature: np.ndarray) -> np.ndarray:
 
 def find_units(model, spans=None) -> dict[str, Found]:
     """For each feature, the unit (of any state) whose weakest |r| over the excerpts is highest, signs agreeing."""
-    spans = spans or pycorpus.held_out_spans()
+    spans = spans or pycorpus.held_out_spans(layout=model.layout)
     per_excerpt = []
     for source, start, stop in spans:
         states = model.states(source[start:stop])
