@@ -40,6 +40,9 @@ def test_units_follow_strings_and_bracket_depth_on_both_excerpts(model):
 def test_shipped_samples_look_more_like_python_than_the_3grams_but_less_than_real_code(model):
     ours, ngram, real = compare(model, temperature=0.6).values()
     assert all(ngram[name] + 0.05 < ours[name] < real[name] for name in LOOKS), (ours, ngram, real)
+    # the README's figures: the bar cleared but for brackets (94.1% against 95%)
+    assert all(ours[name] >= LOOKS[name] for name in LOOKS if name != "brackets"), ours
+    assert ours["brackets"] >= 0.94, ours
 
 
 def test_found_units_clear_the_bar_on_an_excerpt_not_used_to_find_them(model):
