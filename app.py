@@ -745,7 +745,7 @@ def character_rnn() -> None:
 
 def train_on_upload() -> None:
     """Train a character RNN on the user's own text, with a progress bar; any click elsewhere stops it."""
-    from graphs.explainers.charrnn import train
+    from graphs.explainers.chartrain import train
     from graphs.limits import MAX_UPLOAD_BYTES
     with st.expander("Train on your own text"):
         upload = st.file_uploader("A text file (.txt, .py, .md)", type=["txt", "py", "md"], key="upload")

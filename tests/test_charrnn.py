@@ -6,7 +6,8 @@ import pytest
 from graphs import ParseError
 from graphs.backends import run
 from graphs.explainers import pycorpus
-from graphs.explainers.charrnn import WEIGHTS, load, mean_loss, streams, train
+from graphs.explainers.charrnn import WEIGHTS, load
+from graphs.explainers.chartrain import mean_loss, streams, train
 from graphs.explainers.ngram import ngram_loss
 from graphs.explainers.pylike import BAR as LOOKS, compare
 from graphs.explainers.units import BAR, correlations, find_units, labels
