@@ -79,8 +79,8 @@
   var SLIDER = ".st-key-steps input[type='range']";   // React sets its aria-valuetext as it moves
 
   function followSlider(slot, view) {
-    var slider = document.querySelector(SLIDER);
-    if (!slider || typeof MutationObserver === "undefined") return;
+    if (typeof MutationObserver === "undefined") return;
+    var slider = null, timer = null, tries = 0;
     var watch = new MutationObserver(function () {
       var stepper = slot.stepper, tau = Number(slider.value);
       if (!stepper || tau === stepper.tau || !stepper.cache[tau]) return;
@@ -88,8 +88,14 @@
       window.unfoldLastStep = { tau: tau, at: performance.now(), instant: true, by: "slider" };
       window.UnfoldMount.show(slot, Object.assign({}, slot.component.data, stepper.cache[tau]));
     });
-    watch.observe(slider, { attributes: true, attributeFilter: ["aria-valuetext", "value"] });
-    view.cleanups.push(function () { watch.disconnect(); });
+    // On a busy machine the sidebar can be drawn after the diagram: look for the slider until it is there.
+    function find() {
+      slider = document.querySelector(SLIDER);
+      if (slider) watch.observe(slider, { attributes: true, attributeFilter: ["aria-valuetext", "value"] });
+      else if (++tries < 100) timer = setTimeout(find, 100);
+    }
+    find();
+    view.cleanups.push(function () { clearTimeout(timer); watch.disconnect(); });
   }
 
   // The same control (or the diagram) has the focus again in the new drawing.
