@@ -3,8 +3,8 @@
     python -m graphs.explainers.chartrain --train     # rebuild the shipped weights (README, character RNN)
     python -m graphs.explainers.chartrain             # print the shipped model's figures
 
-which prints each epoch's losses, the 3-gram baseline on the same split and the wall time. Its defaults are
-the shipped model's settings (SHIPPED).
+Training prints each epoch's losses, the 3-gram baseline on the same split and the wall time. The defaults
+are the shipped model's settings (SHIPPED).
 """
 from __future__ import annotations
 
