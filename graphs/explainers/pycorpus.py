@@ -28,7 +28,7 @@ TRAIN_MODULES = ("argparse", "bisect", "calendar", "configparser", "csv", "datac
 VALID_MODULES = ("contextlib", "selectors")    # the held-out text: two excerpts, one from each
 ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))   # newline and printable ASCII: 96 characters
 TAB_ALPHABET = "\t" + ALPHABET                             # and the tab, for the tab layouts
-LAYOUTS = ("written", "tabs", "one-line tabs")              # see layout()
+LAYOUTS = ("written", "tabs", "one-line tabs")              # see source_in()
 OTHER = "?"                                                 # what any other character becomes
 
 
@@ -36,7 +36,7 @@ def module_source(name: str, prose: bool = False, layout: str = "written") -> st
     """A standard-library module's code (with its comments and docstrings if prose), in the alphabet and layout."""
     path = Path(sysconfig.get_paths()["stdlib"]) / f"{name}.py"
     source = path.read_text(encoding="utf-8")
-    return source_in(to_alphabet(source) if prose else to_alphabet(strip_prose(source)), layout)
+    return source_in(to_alphabet(source if prose else strip_prose(source)), layout)
 
 
 def source_in(code: str, layout: str) -> str:
