@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -22,6 +23,9 @@ from viz.render import RenderError, render, render_svg
 from viz.reuse import once_per_process
 from viz.share import (CONTROLS, CUSTOM, LOSSES, PAGES, TOPICS, ignored, query_from_state, state_from_query,
                        view_from_query)
+
+if TYPE_CHECKING:   # numpy itself is imported where it is used, off the first page's path
+    import numpy as np
 
 # st.cache_data's wrappers, built once per process rather than on every rerun (viz/reuse.py says why)
 cache_data, cache_resource = once_per_process(st.cache_data), once_per_process(st.cache_resource)
@@ -157,7 +161,7 @@ def png_of(dot_source: str) -> bytes:
 
 
 @cache_data(max_entries=32, show_spinner=False)
-def heatmap_svg(states: "np.ndarray", tokens: tuple, title: str, limit: float | None = None, dark: bool = False) -> str:
+def heatmap_svg(states: np.ndarray, tokens: tuple, title: str, limit: float | None = None, dark: bool = False) -> str:
     """The heatmap of states as a picture (on the diagram's colour scale ±limit): too many cells for the browser's chart."""
     from viz.plots import heatmap, to_svg
     return to_svg(heatmap(states, list(tokens), title=title, limit=limit), dark)
@@ -704,7 +708,7 @@ def character_rnn() -> None:
     train_on_upload()
     baseline = model.facts.get("baseline_3gram")
     corpus = ("your text; validation on its last 10%" if user_model else
-              f"standard-library code (comments and docstrings cut"
+              "standard-library code (comments and docstrings cut"
               + ("; one tab a block level, shown here as 4 spaces" if model.layout != "written" else "")
               + f"); validation on modules it never read ({', '.join(VALID_MODULES)})")
     st.markdown(f"A character-level {model.cell.upper()} ({model.hidden_size} units), written in the recurrence language, trained on "

@@ -24,7 +24,7 @@ def test_the_elided_tree_is_a_faithful_part_of_the_balanced_one(leaves):
     drawn, merges, links = elided(leaves)
     full = balanced(leaves)
     assert set(merges) <= set(full)
-    lo, hi = min(d for d in drawn if d > KEEP), leaves   # the last subtree's leaves
+    lo = min(d for d in drawn if d > KEEP)   # the last subtree's first leaf
     inside = [m for m in full if m[0][0] >= lo]
     assert sorted(m for m in merges if m[0][0] >= lo) == sorted(inside)   # every merge under it, no other
     up = _parents(leaves)
