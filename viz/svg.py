@@ -7,9 +7,6 @@ drawings up to `LARGE` nodes (everything the app shows), PNG and PDF still go th
 """
 from __future__ import annotations
 
-import math
-from html import escape
-
 from graphs.ir import Edge, Graph
 from graphs.nogc import paused_gc
 
@@ -17,6 +14,7 @@ from . import colors
 from .dot import LARGE, ROUND, edge_label, edge_style, node_style, tooltip, unlabelled
 from .layout import grid
 from .routes import Lanes, label_position
+from .svg_shapes import edge_look, edge_svg, node_start, stroke, xml_text
 from .notation import show
 from .style import FONT, NODE_STYLE
 from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, text_width, variable_diameters
@@ -37,8 +35,8 @@ class _Look:
         self.size = float(style.get("fontsize", 11))
         words = style.get("style", "").split(",")
         fill = style.get("fillcolor", "lightgrey") if "filled" in words else "none"
-        self.paint = f'fill="{fill}" {_stroke(style)}'
-        self.outline = f'fill="none" {_stroke(style)}'
+        self.paint = f'fill="{fill}" {stroke(style)}'
+        self.outline = f'fill="none" {stroke(style)}'
         self.corner = ' rx="6"' if "rounded" in words else ""
         self.font = f'text-anchor="middle" font-size="{self.size:g}" fill="{style.get("fontcolor", "black")}"'
         self.fixed = style.get("fixedsize") == "true"
@@ -162,12 +160,12 @@ class _Canvas:
         box = (offset[0], -offset[1], rx, ry, look.shape in ("circle", "doublecircle"))
         key = (id(look), box)
         if key not in self.shapes:
-            self.shapes[key] = _node(look, box)
+            self.shapes[key] = node_start(look, box)
         self._reach(box, at)
-        hover = f"<title>{_text(tip)}</title>" if tip else ""
+        hover = f"<title>{xml_text(tip)}</title>" if tip else ""
         # pieces, not one new string: the id and label are the graph's own strings, the shape is shared
-        self._group(at)[1].extend(('<g id="', _text(name), '" class="node">', hover, self.shapes[key], _text(label),
-                                   "</text></g>\n"))
+        self._group(at)[1].extend(('<g id="', xml_text(name), '" class="node">', hover, self.shapes[key],
+                                   xml_text(label), "</text></g>\n"))
         return at, box
 
     def edge(self, src: tuple, dst: tuple, kind: str, label: str, label_look: _Look, repeat: int) -> None:
@@ -186,15 +184,15 @@ class _Canvas:
         key = (src_at - at, a, b, kind, label, repeat, corner)
         if key not in self.shapes:
             if kind not in self.edge_looks:
-                self.edge_looks[kind] = _edge_look(edge_style(Edge("", "", kind=kind)))
+                self.edge_looks[kind] = edge_look(edge_style(Edge("", "", kind=kind)))
             a = (a[0] + src_at - at, *a[1:])
             up_a, up_b = (a[0], -a[1]), (b[0], -b[1])   # layout works with y upward
             text = ""
             if label:
                 x, y = label_position(up_a, up_b, corner)
-                text = _node(label_look, (x, -y, 0, 0, False)) + _text(label) + "</text>"
+                text = node_start(label_look, (x, -y, 0, 0, False)) + xml_text(label) + "</text>"
             corner = corner and (corner[0], -corner[1])
-            self.shapes[key] = _edge(a, b, self.edge_looks[kind], text, corner) + "\n"
+            self.shapes[key] = edge_svg(a, b, self.edge_looks[kind], text, corner) + "\n"
             # what reaches beyond the nodes: the corner, and the label (a box about its size)
             self.beyond[key] = ([(*corner, 0.0, 0.0, True)] if corner else []) + (
                 [(x, -y, label_look.extent(label)[0], 0.6 * label_look.size, False)] if label else [])
@@ -230,7 +228,7 @@ class _Canvas:
                f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="white"/>\n']
         if title:
             out.append(f'<text x="{left + width / 2:.1f}" y="{top + 18:.1f}" text-anchor="middle" font-size="14">'
-                       f'{_text(title)}</text>\n')
+                       f'{xml_text(title)}</text>\n')
         for at, (edges, nodes) in self.groups.items():
             out.append(f'<g transform="translate({at:.1f},0)">\n' if at else "<g>\n")
             out += edges
@@ -238,72 +236,3 @@ class _Canvas:
             out.append("</g>\n")
         out.append("</g>\n</svg>\n")
         return "".join(out)
-
-
-def _text(text: str) -> str:
-    """XML-escaped text; most labels need no escaping, so they are checked first (this runs 10⁵ times)."""
-    return escape(text) if ("&" in text or "<" in text or ">" in text or '"' in text) else text
-
-
-def _stroke(style: dict[str, str]) -> str:
-    dash = {"dashed": ' stroke-dasharray="5,2"', "dotted": ' stroke-dasharray="1,5"'}
-    pattern = next((dash[w] for w in style.get("style", "").split(",") if w in dash), "")
-    return f'stroke="{style.get("color", "black")}" stroke-width="{style.get("penwidth", "1")}"{pattern}'
-
-
-def _node(look: _Look, box) -> str:
-    """A node's outline and the opening of its text element (the label and closing tags follow)."""
-    x, y, rx, ry = box[:4]
-    if look.shape == "circle":
-        outline = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx:.1f}" {look.paint}/>'
-    elif look.shape == "doublecircle":
-        outline = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx - 4:.1f}" {look.paint}/>'
-                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rx:.1f}" {look.outline}/>')
-    elif look.shape == "plaintext":
-        outline = ""
-    else:
-        outline = (f'<rect x="{x - rx:.1f}" y="{y - ry:.1f}" width="{2 * rx:.1f}" height="{2 * ry:.1f}"'
-                   f'{look.corner} {look.paint}/>')
-    return f'{outline}<text x="{x:.1f}" y="{y + 0.35 * look.size:.1f}" {look.font}>'
-
-
-def _edge_look(style: dict[str, str]) -> tuple[str, str, float]:
-    """(line attributes, arrowhead attributes, arrow length) of an edge style."""
-    color = style.get("color", "black")
-    return _stroke(style), f'fill="{color}" stroke="{color}"', 10 * float(style.get("arrowsize", 0.7))
-
-
-def _edge(a, b, look, label: str, corner=None) -> str:
-    """An edge from border to border of boxes a and b, straight or bent at corner (x, y), ending in
-    Graphviz's normal arrowhead."""
-    line, head, arrow = look
-    if corner is None:
-        return f'<g class="edge">{_segment(a, b, line, head, arrow)}{label}</g>'
-    point = (*corner, 0.0, 0.0, True)
-    return f'<g class="edge">{_segment(a, point, line, "", 0.0)}{_segment(point, b, line, head, arrow)}{label}</g>'
-
-
-def _segment(a, b, line: str, head: str, arrow: float) -> str:
-    """A straight line from box a's border to box b's, with an arrowhead of this length (0: none)."""
-    (x1, y1, arx, ary, a_round), (x2, y2, brx, bry, b_round) = a, b
-    dx, dy = x2 - x1, y2 - y1
-    length = math.hypot(dx, dy)
-    if length == 0:
-        return ""
-    ux, uy = dx / length, dy / length
-    start = _border(arx, ary, a_round, ux, uy)
-    tip = length - _border(brx, bry, b_round, ux, uy)
-    end, half = tip - arrow, 0.35 * arrow
-    bx, by = x1 + ux * end, y1 + uy * end
-    drawn = f'<line x1="{x1 + ux * start:.1f}" y1="{y1 + uy * start:.1f}" x2="{bx:.1f}" y2="{by:.1f}" {line}/>'
-    if arrow:
-        drawn += (f'<polygon points="{x1 + ux * tip:.1f},{y1 + uy * tip:.1f} {bx - uy * half:.1f},{by + ux * half:.1f} '
-                  f'{bx + uy * half:.1f},{by - ux * half:.1f}" {head}/>')
-    return drawn
-
-
-def _border(rx: float, ry: float, round_: bool, ux: float, uy: float) -> float:
-    """Distance from a node's centre to its outline along the unit direction (ux, uy)."""
-    if round_:
-        return rx
-    return min(rx / abs(ux) if ux else math.inf, ry / abs(uy) if uy else math.inf)
