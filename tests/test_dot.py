@@ -22,6 +22,43 @@ def test_a_longer_delay_is_a_chain_of_squares_each_read_where_it_is_due():
     assert '"delay:h:2" -> "h" [constraint="false" xlabel="W₂"]' in dot
 
 
+def _looks(dot: str) -> dict[str, str]:
+    """Each node's fill colour in a DOT text."""
+    return dict(re.findall(r'^  "([^"]+)" \[[^\]]*fillcolor="([^"]+)"', dot, re.M))
+
+
+def test_only_what_the_next_step_reads_is_drawn_as_a_state():
+    from viz.style import NODE_STYLE
+    state, value = NODE_STYLE["state"]["fillcolor"], NODE_STYLE["output"]["fillcolor"]
+    for name, carried, of_the_step in [("jordan", ["o"], ["h"]), ("lstm", ["h", "c"], ["f", "i", "g", "o"]),
+                                       ("deep_transition", ["h"], ["z"])]:
+        graph = parse(CATALOG[name].text)
+        for dot, node in [(to_dot(graph), "{}"), (to_dot(unfold(graph, 3)), "{}@2")]:
+            looks = _looks(dot)
+            assert [looks[node.format(v)] for v in carried] == [state] * len(carried), (name, dot)
+            assert [looks[node.format(v)] for v in of_the_step] == [value] * len(of_the_step), name
+
+
+def test_an_lstm_circuit_takes_h_of_t_minus_1_from_below_beside_x():
+    dot = to_dot(parse(CATALOG["lstm"].text))
+    assert '{rank=min; "delay:h:1"}' in dot and '"h" -> "delay:h:1" [arrowhead="none" constraint="false"]' in dot
+    reads = re.findall(r'^  "delay:h:1" -> "(\w+)"(.*)$', dot, re.M)
+    assert sorted(gate for gate, _ in reads) == ["f", "g", "i", "o"]
+    assert not any("constraint" in attributes for _, attributes in reads)   # they rise to the gates, as x does
+    assert '{rank=same; "c"; "delay:c:1"}' in dot   # the cell's own loop stays beside it
+
+
+def test_teacher_forcings_two_reads_have_labels_in_their_own_colour():
+    dot = to_dot(parse(CATALOG["teacher_forcing"].text))
+    for state, words in [("y", "W (train)"), ("y_hat", "W (test)")]:
+        edge = re.search(rf'^  "delay:{state}:1" -> "h" \[(.*)\]$', dot, re.M).group(1)
+        colour = re.search(r' color="([^"]+)"', " " + edge).group(1)
+        assert f'fontcolor="{colour}"' in edge and f'label="{words}"' in edge and colour != "black"
+        unfolded = to_dot(unfold(parse(CATALOG["teacher_forcing"].text), 3))   # labels beside the edges too
+        labels = re.findall(rf'^  "label:\d+" \[[^\]]*fontcolor="([^"]+)"[^\]]*label="{re.escape(words)}"', unfolded, re.M)
+        assert labels and set(labels) == {colour}
+
+
 def test_circuit_labels_edges_with_parameters():
     dot = to_dot(ELMAN)
     assert '"x" -> "h" [label="U"]' in dot and '"h" -> "o" [label="V"]' in dot

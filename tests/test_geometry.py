@@ -36,3 +36,15 @@ def test_edge_crossings_stay_within_the_architectures_bound(name):
     for steps in (4, 8):
         _, _, edges = shapes(Diagram(view(load(arch=name), "unfolded", steps)).svg())
         assert crossings(edges) <= CROSSINGS_PER_STEP.get(name, 0) * steps
+
+
+def test_each_teacher_forcing_panel_sits_just_under_its_own_caption():
+    from graphs.unfold import CAPTION, TRAIN
+    from viz.layout import ROW_HEIGHT, grid
+    graph = view(load(arch="teacher_forcing"), "unfolded", 4)
+    cells = grid(graph)
+    for training in (True, False):   # the test panel has no y or L rows: no empty rows under its caption
+        caption_y = cells.fixed[(TRAIN if training else "") + CAPTION][1]
+        top = max(cells.offset(n)[1] for n in graph.nodes
+                  if n.step and n.kind not in ("caption", "param") and n.id.startswith(TRAIN) == training)
+        assert 0 < caption_y - top <= ROW_HEIGHT

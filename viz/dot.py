@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from graphs.ir import Edge, Graph, Node
 from graphs.limits import MAX_CIRCUIT_EDGES
+from graphs.unfold import TRAIN
 
 from . import colors
 from .label_spots import LabelSpots
@@ -14,6 +15,7 @@ from .textsize import variable_diameters
 
 
 ROUND = {kind for kind, style in NODE_STYLE.items() if style.get("shape") in ("circle", "doublecircle")}
+FAN_OUT_BELOW = 4   # readers of h(t-1) from which its delay square goes below, with the inputs
 LARGE = 2_000   # nodes; past this a drawing drops the tooltips that merely repeat the label
 
 
@@ -70,10 +72,10 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     if positioned:
         lines += _cell_boxes(shown, cells)
     sizes = {name: f' width="{d / 72:.3f}"' for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()} if positioned else {}
-    gates = cells.gates if positioned else frozenset()
+    step_values = uncarried(graph)
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
-        if n.name in gates and n.kind == "state":   # a gate is a value of its step, not a carried state
+        if n.id in step_values:
             n = n._replace(kind="output")
         size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
@@ -123,6 +125,26 @@ def _cell_boxes(shown: list[Node], where) -> list[str]:
             for step in steps]
 
 
+def uncarried(graph: Graph) -> frozenset[str]:
+    """The ids of states on a loop that no other step reads: drawn as values of their step, since the key's state
+    is what is carried to the next step (Jordan's h, which only o(t) reads; an LSTM's gates; a deep transition's
+    z; ŷ in teacher forcing's training panel, where y(t-1) is fed back instead).
+    """
+    if graph.tree:
+        return frozenset()
+    if graph.steps is None:
+        carried = {e.src for e in graph.edges if e.delay and e.kind != "param"}
+        return frozenset(n.id for n in graph.nodes if n.kind == "state" and n.id not in carried)
+    node = {n.id: n for n in graph.nodes}
+
+    def variable(n: Node) -> tuple[bool, str]:   # a variable of one panel (teacher forcing draws two)
+        return n.id.startswith(TRAIN), n.name
+    # read at another step, or carried into the "…" of the steps not drawn
+    carried = {variable(node[e.src]) for e in graph.edges if node[e.src].kind == "init" or (
+        node[e.src].step != node[e.dst].step and node[e.dst].kind != "param")}
+    return frozenset(n.id for n in graph.nodes if n.kind == "state" and variable(n) not in carried)
+
+
 def node_style(n: Node, tip: str, values: dict | None, muted, scale: float | None) -> dict[str, str]:
     """A node's attributes: its kind's style, coloured by its value or greyed when muted."""
     style = dict(NODE_STYLE[n.kind], label=n.label, **({"tooltip": tip} if tip else {}))
@@ -144,6 +166,11 @@ def edge_label(e: Edge, notation: str = "plain") -> str:
     """The θ an edge carries, as drawn: "W" or "W₁, U" (book notation) and "(train)" for teacher forcing."""
     names = (name_in_book(p) for p in e.params) if notation == "book" else e.params
     return ", ".join(names) + EDGE_STYLE[e.kind].get("label_suffix", "")
+
+
+def label_look(style: dict[str, str]) -> dict[str, str]:
+    """The attributes of a θ label drawn as a text node beside its edge: in the edge's own font colour, if any."""
+    return {**NODE_STYLE["edge_label"], **({"fontcolor": style["fontcolor"]} if "fontcolor" in style else {})}
 
 
 def edge_style(e: Edge) -> dict[str, str]:
@@ -185,6 +212,13 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
     lines = []
     silent = unlabelled(edges)
     squares: set[str] = set()
+    readers = {}
+    for e in edges:
+        if e.delay == 1 and e.dst != e.src:
+            readers.setdefault(e.src, set()).add(e.dst)
+    # a state many values read at the next step (an LSTM's h, read by its four gates): its square goes down
+    # with the inputs, so h(t-1) enters the cell from below beside x(t), rather than four loops round it
+    below = {src for src, read in readers.items() if len(read) >= FAN_OUT_BELOW}
     for k, e in enumerate(edges):
         style = edge_style(e)
         label = "" if k in silent else edge_label(e, notation)
@@ -200,13 +234,20 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
                 square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(way * lag))
                 if way < 0:
                     square_style["xlabel"] = f"t+{lag}"   # reading the future: say so (Fig 10.11)
-                lines.append(f"  {{rank=same; {quote(e.src)}; {quote(square)}}}")
+                low = e.src in below and e.delay == 1
+                rank = f"rank=min; {quote(square)}" if low else f"rank=same; {quote(e.src)}; {quote(square)}"
+                lines.append(f"  {{{rank}}}")
                 lines.append(f"  {quote(square)}{attrs({k: v for k, v in square_style.items() if v or k == 'label'})}")
-                lines.append(f"  {quote(before)} -> {quote(square)}{attrs(dict(style, arrowhead='none'))}")
+                down = dict(style, arrowhead="none", **({"constraint": "false"} if low else {}))
+                lines.append(f"  {quote(before)} -> {quote(square)}{attrs(down)}")
             before = square
-        # the loop back does not pull the reader above the state (Fig 10.2); its θ as an xlabel, which
-        # Graphviz can place even on an edge within one rank (a self-loop)
-        tail = dict(style, xlabel=label, constraint="false")
+        if e.src in below and e.delay == 1:   # up from below, as the inputs go
+            lines.append(f"  {quote(before)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
+            continue
+        # the loop back does not pull the reader above the state (Fig 10.2). Its θ: on a loop back to the state
+        # itself, an xlabel, which Graphviz can place even on an edge within one rank; to another node, a label,
+        # which Graphviz keeps clear of the other edges (teacher forcing's two, which cross)
+        tail = dict(style, constraint="false", **{"xlabel" if e.dst == e.src else "label": label})
         lines.append(f"  {quote(before)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
     return lines
 
@@ -244,7 +285,7 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
                       notation: str) -> list[str]:
     """Straight edges, or bent at an invisible point (see routes.bend); θ labels as small text nodes beside them."""
     lines = []
-    label_style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["edge_label"].items()))
+    label_styles: dict[str, str] = {}   # edge kind → its labels' attributes: the edge's colour, if it has one
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
     spots = LabelSpots(lanes, radius)
@@ -264,5 +305,8 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
         if label and src and dst:
             x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)
             acting = quote(" ".join("p_" + p for p in e.params))   # the page lights a parameter's labels by it
-            lines.append(f'  "label:{k}" [{label_style} class={acting} label={quote(label)} pos="{x:.1f},{y:.1f}!"]')
+            if e.kind not in label_styles:
+                label_styles[e.kind] = " ".join(f"{k}={quote(v)}" for k, v in sorted(label_look(style).items()))
+            lines.append(f'  "label:{k}" [{label_styles[e.kind]} class={acting} label={quote(label)} '
+                         f'pos="{x:.1f},{y:.1f}!"]')
     return lines

@@ -94,9 +94,13 @@ def grid(graph: Graph) -> Grid:
     fixed.update({p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
     lift = 0.0
     if captions:   # two panels, training above test (Fig 10.6), each under its caption
-        lift = (top + 2) * ROW_HEIGHT
+        # the test panel has no targets or losses: its caption sits over its own top row, not the training's
+        test_top = max((shape.row[n.name] for n in graph.nodes if n.name in shape.row and n.kind != "caption"
+                        and not n.id.startswith(TRAIN)), default=top)
+        lift = (test_top + 2) * ROW_HEIGHT
         for n in captions:
-            fixed[n.id] = (round(span / 2, 1), round((top + 0.75) * ROW_HEIGHT + lift * n.id.startswith(TRAIN), 1))
+            row = top + lift / ROW_HEIGHT if n.id.startswith(TRAIN) else test_top
+            fixed[n.id] = (round(span / 2, 1), round((row + 0.75) * ROW_HEIGHT, 1))
     boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
                 slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),

@@ -11,7 +11,7 @@ from graphs.ir import Edge, Graph
 from graphs.nogc import paused_gc
 
 from . import colors
-from .dot import LARGE, ROUND, edge_label, edge_style, node_style, tooltip, unlabelled
+from .dot import LARGE, ROUND, edge_label, edge_style, label_look, node_style, tooltip, uncarried, unlabelled
 from .layout import grid
 from .routes import Lanes, label_position
 from .svg_shapes import edge_look, edge_svg, node_start, stroke, xml_text
@@ -92,9 +92,10 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
             canvas.node(f"cell:{step}", f"step {step}: the cell", "", look, (x, y), where.step_x(step, min(where.gates)))
     sizes = {name: f"{d / INCH:.3f}" for name, d in variable_diameters(shown, lambda label: show(label, notation)).items()}
     plain: dict[tuple[str, str], _Look] = {}   # (kind, variable) → look: one size for a variable at every step
+    step_values = uncarried(graph)
     for n in shown:
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
-        if n.name in where.gates and n.kind == "state":   # a gate is a value of its step, not a carried state
+        if n.id in step_values:
             n = n._replace(kind="output")
         styled = (values and n.id in values) or n.id in muted
         if styled:
@@ -109,7 +110,7 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
                 plain[key] = canvas.look(dict(NODE_STYLE[n.kind], **size))
             look = plain[key]
         boxes[n.id] = canvas.node(n.id, tip, show(n.label, notation), look, where.offset(n), where.origin(n))
-    label_look = canvas.look(NODE_STYLE["edge_label"])
+    label_looks: dict[str, _Look] = {}   # edge kind → its labels' look (in the edge's colour, if it has one)
     labels: dict = {}
     repeats: dict = {}
     drawn = [e for e in graph.edges if e.src in boxes and e.dst in boxes]
@@ -119,7 +120,9 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
             labels[e.params, e.kind] = edge_label(e, notation)
         repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
         label = "" if k in silent else labels[e.params, e.kind]
-        canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, label_look, repeat)
+        if e.kind not in label_looks:
+            label_looks[e.kind] = canvas.look(label_look(edge_style(e)))
+        canvas.edge(boxes[e.src], boxes[e.dst], e.kind, label, label_looks[e.kind], repeat)
     if values:
         for name, style in colors.legend(scale, placed()):
             x, y = (float(v) for v in style["pos"].rstrip("!").split(","))
