@@ -55,7 +55,8 @@ def test_teacher_forcings_two_reads_have_labels_in_their_own_colour():
         colour = re.search(r' color="([^"]+)"', " " + edge).group(1)
         assert f'fontcolor="{colour}"' in edge and f'label="{words}"' in edge and colour != "black"
         unfolded = to_dot(unfold(parse(CATALOG["teacher_forcing"].text), 3))   # labels beside the edges too
-        labels = re.findall(rf'^  "label:\d+" \[[^\]]*fontcolor="([^"]+)"[^\]]*label="{re.escape(words)}"', unfolded, re.M)
+        label = rf'^  "label:\d+" \[[^\]]*fontcolor="([^"]+)"[^\]]*label="{re.escape(words)}"'
+        labels = re.findall(label, unfolded, re.M)
         assert labels and set(labels) == {colour}
 
 
