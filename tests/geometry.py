@@ -17,7 +17,7 @@ def shapes(svg_text: str):
         if title is None:
             continue
         name = title.text or ""
-        if g.get("class") == "node":
+        if "node" in (g.get("class") or "").split():   # θ labels also carry their parameter's class
             text = next(g.iter(f"{SVG}text"), None)
             if name.startswith("label:") and text is not None:
                 x, y, size = float(text.get("x")), float(text.get("y")), float(text.get("font-size", 10))
@@ -78,6 +78,19 @@ def _segment_hits(x1, y1, x2, y2, cx, cy, rx, ry) -> bool:
         if ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 1:
             return True
     return False
+
+
+def struck_labels(labels, edges, margin: float = 1.0) -> list[tuple[str, str, str]]:
+    """(label, src, dst) for every θ label an edge's line runs through (sampled, as through_nodes does)."""
+    found = []
+    for name, (x0, y0, x1, y1) in labels.items():
+        for src, dst, points in edges:
+            for (ax, ay), (bx, by) in zip(points, points[1:]):
+                if any(x0 + margin < ax + k / 20 * (bx - ax) < x1 - margin and
+                       y0 + margin < ay + k / 20 * (by - ay) < y1 - margin for k in range(21)):
+                    found.append((name, src, dst))
+                    break
+    return found
 
 
 def overlapping_nodes(nodes) -> list[tuple[str, str]]:

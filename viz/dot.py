@@ -11,7 +11,7 @@ from .layout import grid, place_on
 from .routes import Lanes, label_position
 from .style import EDGE_STYLE, FONT, LABEL_COLOR, MUTED, NODE_STYLE
 from .notation import name_in_book, show
-from .textsize import variable_diameters
+from .textsize import size_key, variable_diameters
 
 
 ROUND = {kind for kind, style in NODE_STYLE.items() if style.get("shape") in ("circle", "doublecircle")}
@@ -77,7 +77,7 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
         tip = (tooltips or {}).get(n.id) or (tooltip(n) if explain else "")
         if n.id in step_values:
             n = n._replace(kind="output")
-        size = sizes.get(n.name, "") if n.kind in ROUND else ""   # one size for a variable at every step
+        size = sizes.get(size_key(n), "") if n.kind in ROUND else ""   # one size for a variable at every step
         if not (values and n.id in values) and n.id not in muted:   # the common case, written directly
             where = ' pos="{},{}!"'.format(*positions[n.id]) if n.id in positions else ""
             tail = f" tooltip={quote(tip)}" if tip else ""
@@ -94,8 +94,8 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     ids = {n.id for n in shown}
     edges = [e for e in graph.edges if e.src in ids and e.dst in ids]
     if positioned:
-        radius = {positions[n.id]: float(sizes[n.name].split('"')[1]) * 36 for n in shown
-                  if n.kind in ROUND and n.name in sizes and n.id in positions}
+        radius = {positions[n.id]: float(sizes[size_key(n)].split('"')[1]) * 36 for n in shown
+                  if n.kind in ROUND and size_key(n) in sizes and n.id in positions}
         lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
                                    {n.id: n.step for n in shown}, radius, notation)
     else:
@@ -289,11 +289,13 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
     spots = LabelSpots(lanes, radius)
+    corners = []
     for k, e in enumerate(edges):
         style = edge_style(e)
         src, dst = positions.get(e.src), positions.get(e.dst)
         repeat = repeats[e.src, e.dst] = repeats.get((e.src, e.dst), -1) + 1
         corner = lanes.route(src, dst, repeat) if src and dst else None
+        corners.append(corner)
         if corner:
             point = quote(f"bend:{k}")
             lines.append(f'  {point} [shape="point" style="invis" width="0" height="0" pos="{corner[0]},{corner[1]}!"]')
@@ -301,6 +303,11 @@ def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float
             lines.append(f"  {point} -> {quote(e.dst)}{attrs(style)}")
         else:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(style)}")
+        if lanes.thorough and src and dst:   # every edge is known before the first label is placed
+            for a, b in [(src, corner), (corner, dst)] if corner else [(src, dst)]:
+                spots.line(a, b)
+    for k, (e, corner) in enumerate(zip(edges, corners)):
+        src, dst, style = positions.get(e.src), positions.get(e.dst), edge_style(e)
         label = "" if k in silent else edge_label(e, notation)
         if label and src and dst:
             x, y = spots.spot(src, dst, corner, label) if lanes.thorough else label_position(src, dst, corner)

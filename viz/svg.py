@@ -17,7 +17,7 @@ from .routes import Lanes, label_position
 from .svg_shapes import edge_look, edge_svg, node_start, stroke, xml_text
 from .notation import show
 from .style import FONT, NODE_STYLE
-from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, text_width, variable_diameters
+from .textsize import CIRCLE_FIT, INCH, LABEL_MARGIN, MIN_HEIGHT, MIN_WIDTH, size_key, text_width, variable_diameters
 
 PAD = 8.0
 
@@ -101,12 +101,12 @@ def _draw(graph, param_nodes, values, tooltips, muted, scale, title, notation) -
         if styled:
             style = node_style(n, tip, values, muted, scale)
             if n.kind in ROUND:
-                style["width"] = sizes[n.name]
+                style["width"] = sizes[size_key(n)]
             look = canvas.look(style)
         else:
             key = (n.kind, n.name)
             if key not in plain:
-                size = {"width": sizes[n.name]} if n.kind in ROUND and n.name in sizes else {}
+                size = {"width": sizes[size_key(n)]} if n.kind in ROUND and size_key(n) in sizes else {}
                 plain[key] = canvas.look(dict(NODE_STYLE[n.kind], **size))
             look = plain[key]
         boxes[n.id] = canvas.node(n.id, tip, show(n.label, notation), look, where.offset(n), where.origin(n))

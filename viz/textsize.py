@@ -26,11 +26,16 @@ def circle_diameter(label: str, size: float = FONT_SIZE) -> float:
     return max(MIN_WIDTH, CIRCLE_FIT * max(text_width(label, size) + LABEL_MARGIN, 1.2 * size + LABEL_MARGIN))
 
 
+def size_key(n) -> str:
+    """What a node's size is shared by: its variable's, at every step; an initial state (g(τ+1)) its own."""
+    return n.id if n.kind == "init" else n.name
+
+
 def variable_diameters(nodes, display=str) -> dict[str, float]:
-    """Variable → the diameter that fits its longest label as displayed, so that h(9) and h(10) are drawn the
-    same size."""
+    """size_key → the diameter that fits its longest label as displayed, so that h(9) and h(10) are drawn the
+    same size (and g(1) no bigger than h(1) for g(τ+1)'s sake)."""
     longest: dict[str, str] = {}
     for n in nodes:   # by length first: measuring every label would cost as much as drawing it
-        if n.kind != "ellipsis" and len(n.label) > len(longest.get(n.name, "")):
-            longest[n.name] = n.label
+        if n.kind != "ellipsis" and len(n.label) > len(longest.get(size_key(n), "")):
+            longest[size_key(n)] = n.label
     return {name: round(circle_diameter(display(label)), 1) for name, label in longest.items()}
