@@ -201,6 +201,10 @@ def _end_nodes(graph: Graph, lengths: dict[str, int]) -> tuple[list[Node], list[
             how = n.note.split(":")[0]   # trainable or given
             ends.append(Node(source, n.name, "source", f"{n.expr.name} ({how})", step, note=n.note, axis=n.axis))
             edges.append(Edge(source, n.id, kind="init"))
+    # a value computed once is named for the last step, as h(τ) is drawn (o⁽⁴⁾ beside h⁽⁴⁾ and y⁽⁴⁾, Fig 10.5),
+    # unless the steps of a decoder read it: then it is the book's context C (Fig 10.12), of no one step
+    context = {e.src for e in graph.edges if e.kind != "param" and graph.node(e.dst).kind != "once"}
     for n in graph.kinds("once"):
-        ends.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", lengths[""] + 2, size=n.size, note=n.note))
+        label = n.name if n.id in context else f"{n.name}({lengths['']})"
+        ends.append(Node(f"{n.id}@τ", n.name, "once", label, lengths[""] + 2, size=n.size, note=n.note))
     return ends, edges

@@ -62,7 +62,7 @@ def test_unfolded_view_has_five_encoder_steps_one_context_and_three_decoder_step
              for name in ("x", "h", "C", "y", "s", "o", "L")}
     assert steps == {"x": [1, 2, 3, 4, 5], "h": [1, 2, 3, 4, 5], "C": [], "y": [1, 2, 3], "s": [1, 2, 3],
                      "o": [1, 2, 3], "L": [1, 2, 3]}
-    assert [n.label for n in graph.kinds("once")] == ["C(τ)"]
+    assert [n.label for n in graph.kinds("once")] == ["C"]   # the book's context, of no one step (Fig 10.12)
     into_context = [e.src for e in graph.edges if e.dst == "C@τ"]
     out_of_context = sorted(e.dst for e in graph.edges if e.src == "C@τ")
     assert into_context == ["h@5"] and out_of_context == ["s@1", "s@2", "s@3"]

@@ -129,3 +129,9 @@ def test_circuit_has_a_cycle_only_through_a_delay():
 
 def test_same_text_gives_identical_graphs():
     assert unfold(parse(CATALOG["lstm"].text), 6) == unfold(parse(CATALOG["lstm"].text), 6)
+
+
+def test_a_value_computed_once_at_the_end_is_named_for_the_last_step():
+    from viz.notation import book
+    graph = unfold(parse(CATALOG["single_output"].text), 4)   # o(τ) = V h(τ) + c; its loss against y(τ)
+    assert sorted(book(n.label) for n in graph.kinds("once")) == ["L⁽⁴⁾", "o⁽⁴⁾"]   # beside h⁽⁴⁾, y⁽⁴⁾ (Fig 10.5)
