@@ -281,3 +281,10 @@ def test_an_animation_counts_the_decoders_steps_as_frames():
     from graphs.cost import check_frames
     with pytest.raises(ParseError, match="an animation of 205 steps"):
         check_frames(unfold(parse(ENCODER_DECODER), 5, out_steps=200))
+
+
+def test_only_the_decoder_whose_y_u_minus_1_climbs_rows_gets_the_wider_columns():
+    from viz.layout import grid
+    cells = grid(unfold(parse(CATALOG["encoder_decoder"].text), 4, out_steps=3))
+    encoder, decoder = cells.column_x[2] - cells.column_x[1], cells.later_x[2] - cells.later_x[1]
+    assert encoder < decoder   # y(u-1) → s(u) passes between the decoder's columns; the encoder has no such read

@@ -74,12 +74,15 @@ def grid(graph: Graph) -> Grid:
             (later if shape.phase.get(n.name, 0) else steps).add(n.step)
     slots, width = _slots(shape)
     unit = max(SLOT_WIDTH, 7.0 * longest)
-    # a step read from rows away (y(t-1) → h(t), Fig 10.6) gets a corridor between the columns to pass in
-    steep = any(abs(shape.row[s] - shape.row[d]) > 1 for s, d, _ in shape.delayed if s in shape.row and d in shape.row)
-    column_width = unit * (width + steep) + COLUMN_GAP
+    # a step read from rows away (y(t-1) → h(t), Fig 10.6) gets a corridor between the columns to pass in: on
+    # the axis that reads it (a decoder's y(u-1) → s(u) widens the decoder's columns, not the encoder's)
+    steep = {shape.phase.get(d, 0) > 0 for s, d, _ in shape.delayed
+             if s in shape.row and d in shape.row and abs(shape.row[s] - shape.row[d]) > 1}
+    column_width = unit * (width + (False in steep)) + COLUMN_GAP
+    later_width = unit * (width + (True in steep)) + COLUMN_GAP
     steps = sorted(steps)
     column_x = {step: i * column_width for i, step in enumerate(steps)}
-    later_x = {step: i * column_width for i, step in enumerate(sorted(later))}
+    later_x = {step: i * later_width for i, step in enumerate(sorted(later))}
     # a decoder (what reads a value computed once at every step) starts after that value's own column
     shift = (len(steps) + 1) * column_width if any(shape.phase.values()) else 0.0
     slot_x = {v: s * unit + shift * shape.phase.get(v, 0) for v, s in slots.items()}
@@ -90,7 +93,7 @@ def grid(graph: Graph) -> Grid:
     for n in sources:   # where a trainable or given h(0) comes from: left of it
         x = (later_x if n.name in decoder and later_x else column_x)[n.step]
         fixed[n.id] = (round(x + slot_x.get(n.name, 0.0) - unit, 1), row_y.get(n.name, 0.0))
-    span = shift + (len(later) - 1) * column_width if later else (len(steps) - 1) * column_width
+    span = shift + (len(later) - 1) * later_width if later else (len(steps) - 1) * column_width
     fixed.update({p: (round(span * (k + 0.5) / len(params), 1), -ROW_HEIGHT) for k, p in enumerate(params)})
     lift = 0.0
     if captions:   # two panels, training above test (Fig 10.6), each under its caption
@@ -103,7 +106,7 @@ def grid(graph: Graph) -> Grid:
             fixed[n.id] = (round(span / 2, 1), round((row + 0.75) * ROW_HEIGHT, 1))
     boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
-                slot=unit if width > 1 else column_width, fixed=fixed, lift=lift, cell=frozenset(boxed),
+                slot=unit if width > 1 else min(column_width, later_width), fixed=fixed, lift=lift, cell=frozenset(boxed),
                 gates=frozenset(shape.cell),
                 cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None,
                 later=decoder, later_x=later_x)
