@@ -15,6 +15,7 @@ from .textsize import size_key, variable_diameters
 
 
 ROUND = {kind for kind, style in NODE_STYLE.items() if style.get("shape") in ("circle", "doublecircle")}
+CHILDREN = ("left", "right")   # the edge kinds of a recursive net's reads of a child's state
 FAN_OUT_BELOW = 4   # readers of h(t-1) from which its delay square goes below, with the inputs
 LARGE = 2_000   # nodes; past this a drawing drops the tooltips that merely repeat the label
 
@@ -222,6 +223,9 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
     for k, e in enumerate(edges):
         style = edge_style(e)
         label = "" if k in silent else edge_label(e, notation)
+        if e.kind in CHILDREN and e.src == e.dst:
+            lines += _child_read(e, style, label)
+            continue
         if not e.delay:
             lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{attrs(dict(style, label=label) if label else style)}")
             continue
@@ -250,6 +254,22 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
         tail = dict(style, constraint="false", **{"xlabel" if e.dst == e.src else "label": label})
         lines.append(f"  {quote(before)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
     return lines
+
+
+def _child_read(e: Edge, style: dict[str, str], label: str) -> list[str]:
+    """A recursive net's read of a child's state, h ← h(left): a loop through a white square on the child's side
+    (the left child's on the left), rather than two self-loops wound round each other."""
+    state, marker = quote(e.src), quote(f"child:{e.src}:{e.kind}")
+    look = dict(NODE_STYLE["child"], xlabel=f"{e.kind} child", tooltip=f"the {e.kind} child's {e.src}")
+    read = dict(style, label=label) if label else dict(style)
+    # Graphviz puts the tail of an edge within a rank on the left: the left child's read runs marker → state,
+    # the right child's state → marker, drawn backwards so that its arrow still points at the state
+    forward, back = ((marker, state), (state, marker)) if e.kind == "left" else ((state, marker), (marker, state))
+    if e.kind != "left":
+        read["dir"] = "back"
+    return [f"  {{rank=same; {state}; {marker}}}", f"  {marker}{attrs(look)}",
+            f"  {forward[0]} -> {forward[1]}{attrs(read)}",
+            f"  {back[0]} -> {back[1]}{attrs(dict(style, arrowhead='none', constraint='false'))}"]
 
 
 def _init_sources(shown: list[Node]) -> list[str]:

@@ -15,6 +15,7 @@ KEY = [   # (kind, sample label, words)
     ("once", "C", "computed once, at the end"),
     ("param", "W", "parameter θ, shared by every step"),
     ("delay", "", "one-step delay (circuits)"),
+    ("child", "", "a child's value (a recursive net's circuit)"),
 ]
 
 
@@ -27,7 +28,7 @@ def legend_dot() -> str:
         style = dict(NODE_STYLE[kind], label=label, tooltip=words)
         lines.append(f"  {quote(f'key:{k}')}{attrs(style)}")
         lines.append(f"  {quote(f'words:{k}')}{attrs({'shape': 'plaintext', 'label': words, 'fontsize': '11'})}")
-        lines.append(f"  {quote(f'key:{k}')} -> {quote(f'words:{k}')} [style=\"invis\"]")
+        lines.append(f"  {quote(f'key:{k}')} -> {quote(f'words:{k}')} [style=\"invis\" weight=\"10\"]")
     # the samples in one column, the words in the next, in the order above
     lines.append("  {rank=same; " + "; ".join(quote(f"key:{k}") for k in range(len(KEY))) + "}")
     lines += [f"  {quote(f'key:{k}')} -> {quote(f'key:{k + 1}')} [style=\"invis\"]" for k in range(len(KEY) - 1)]
