@@ -53,3 +53,10 @@ def test_each_teacher_forcing_panel_sits_just_under_its_own_caption():
         top = max(cells.offset(n)[1] for n in graph.nodes
                   if n.step and n.kind not in ("caption", "param") and n.id.startswith(TRAIN) == training)
         assert 0 < caption_y - top <= ROW_HEIGHT
+
+
+@pytest.mark.parametrize("name, state", [("trainable_init", "h"), ("bidirectional", "g")])
+def test_a_state_is_drawn_the_size_of_its_steps_labels_not_of_its_start(name, state):
+    """h(0)'s box "h0 (trainable)" and the backward state's g(τ+1) are sized for themselves, not every h or g."""
+    nodes, _, _ = shapes(Diagram(view(load(arch=name), "unfolded", 4)).svg())
+    assert abs(nodes[f"{state}@2"][2] - nodes["x@2"][2]) < 1   # h⁽²⁾ and x⁽²⁾: labels of one width

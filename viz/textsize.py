@@ -27,8 +27,9 @@ def circle_diameter(label: str, size: float = FONT_SIZE) -> float:
 
 
 def size_key(n) -> str:
-    """What a node's size is shared by: its variable's, at every step; an initial state (g(τ+1)) its own."""
-    return n.id if n.kind == "init" else n.name
+    """What a node's size is shared by: its variable's, at every step; an initial state (g(τ+1)) and the box a
+    trainable h(0) comes from ("h0 (trainable)") their own."""
+    return n.id if n.kind in ("init", "source") else n.name
 
 
 def variable_diameters(nodes, display=str) -> dict[str, float]:
