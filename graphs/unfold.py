@@ -117,6 +117,18 @@ def _unfold(graph: Graph, spans: dict[str, tuple[dict[int, str], list[tuple[int,
         return None
 
     carried = {e.src for e in flows if e.delay}   # only the states read later have a "…" for the hidden steps
+
+    def before_start(init: str, step: int) -> str:
+        """h(-1), read by h(t-2) at t = 1: the same start as h(0), drawn as a node of its own (at its own step),
+        so that a lag-2 edge never joins neighbouring steps (§10.9.1)."""
+        start = graph.node(init)
+        node_id = f"{start.name}[{step}]"
+        if node_id not in made_before:
+            made_before.add(node_id)
+            nodes.append(Node(node_id, start.name, "init", f"{start.name}({step})", step,
+                              size=start.size, note=f"{start.note}, as {start.name}(0)", axis=start.axis))
+        return node_id
+    made_before: set[str] = set()
     for axis, (shown, gaps, steps) in spans.items():
         columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
         for step, suffix in columns:
@@ -148,7 +160,7 @@ def _unfold(graph: Graph, spans: dict[str, tuple[dict[int, str], list[tuple[int,
                 elif src_col is not None:
                     src = f"{e.src}@{src_col}"
                 elif with_ends and init in init_ids:
-                    src = init
+                    src = init if e.delay < 0 or step - e.delay >= 0 else before_start(init, step - e.delay)
                 else:
                     continue   # an input read before the start is zero padding: nothing to draw
                 edges.append(Edge(src, dst, params=e.params, kind=e.kind))

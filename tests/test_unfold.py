@@ -135,3 +135,12 @@ def test_a_value_computed_once_at_the_end_is_named_for_the_last_step():
     from viz.notation import book
     graph = unfold(parse(CATALOG["single_output"].text), 4)   # o(τ) = V h(τ) + c; its loss against y(τ)
     assert sorted(book(n.label) for n in graph.kinds("once")) == ["L⁽⁴⁾", "o⁽⁴⁾"]   # beside h⁽⁴⁾, y⁽⁴⁾ (Fig 10.5)
+
+
+def test_every_lag_2_edge_joins_steps_two_apart_from_h_of_minus_1_on():
+    graph = unfold(parse(CATALOG["lag2"].text), 4)   # h(t) = tanh(W1 h(t-1) + W2 h(t-2) + U x(t) + b)
+    step = {n.id: n.step for n in graph.nodes}
+    lag2 = [e for e in graph.edges if "W2" in e.params]
+    assert sorted((e.src, e.dst) for e in lag2) == [("h@1", "h@3"), ("h@2", "h@4"), ("h[-1]", "h@1"), ("h[0]", "h@2")]
+    assert all(step[e.dst] - step[e.src] == 2 for e in lag2)
+    assert graph.node("h[-1]").kind == "init" and "as h(0)" in graph.node("h[-1]").note   # the same start
