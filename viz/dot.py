@@ -97,8 +97,9 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
     if positioned:
         radius = {positions[n.id]: float(sizes[size_key(n)].split('"')[1]) * 36 for n in shown
                   if n.kind in ROUND and size_key(n) in sizes and n.id in positions}
+        walls = [side for _, box in _cells(shown, cells) for side in _box_sides(box)]
         lines += _positioned_edges(edges, positions, Lanes(cells.slot, lambda: positions, len(positions) <= LARGE),
-                                   {n.id: n.step for n in shown}, radius, notation)
+                                   {n.id: n.step for n in shown}, radius, notation, walls)
     else:
         lines += _circuit_edges(edges, notation)
     if graph.tree:
@@ -114,16 +115,27 @@ def to_dot(graph: Graph, *, param_nodes: bool = False, values: dict[str, float] 
 def _cell_boxes(shown: list[Node], where) -> list[str]:
     """A dashed box around each step's cell (its gates, with its rails running through), drawn first so that
     it lies under everything; one per step that computes a cell."""
+    style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["cell"].items()))
+    return [f'  "cell:{step}" [{style} width="{2 * hw / 72:.3f}" height="{2 * hh / 72:.3f}" '
+            f'tooltip="step {step}: the cell" pos="{x:.1f},{y:.1f}!"]' for step, (x, y, hw, hh) in _cells(shown, where)]
+
+
+def _cells(shown: list[Node], where) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """(step, (centre x, centre y, half width, half height)) of each step's cell box."""
     if where.cell_box is None:
         return []
     x, y, half_w, half_h = where.cell_box
     steps = sorted({n.step for n in shown if n.name in where.cell and n.kind not in ("ellipsis", "init")
                     and not n.id.startswith("train:")})
-    style = " ".join(f"{k}={quote(v)}" for k, v in sorted(NODE_STYLE["cell"].items()))
     cell = min(where.gates)   # a cell's columns: the encoder's, or a decoder's own
-    size = f'width="{2 * half_w / 72:.3f}" height="{2 * half_h / 72:.3f}"'
-    return [f'  "cell:{step}" [{style} {size} tooltip="step {step}: the cell" pos="{where.step_x(step, cell) + x:.1f},{y:.1f}!"]'
-            for step in steps]
+    return [(step, (where.step_x(step, cell) + x, y, half_w, half_h)) for step in steps]
+
+
+def _box_sides(box: tuple[float, float, float, float]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The four sides of a box (centre x, centre y, half width, half height), as segments labels keep off."""
+    x, y, hw, hh = box
+    corners = [(x - hw, y - hh), (x + hw, y - hh), (x + hw, y + hh), (x - hw, y + hh)]
+    return list(zip(corners, corners[1:] + corners[:1]))
 
 
 def uncarried(graph: Graph) -> frozenset[str]:
@@ -302,13 +314,15 @@ def _delay_words(delay: int) -> str:
 
 def _positioned_edges(edges: list[Edge], positions: dict[str, tuple[float, float]], lanes: Lanes,
                       steps: dict[str, int | None], radius: dict[tuple[float, float], float],
-                      notation: str) -> list[str]:
+                      notation: str, walls: list = ()) -> list[str]:
     """Straight edges, or bent at an invisible point (see routes.bend); θ labels as small text nodes beside them."""
     lines = []
     label_styles: dict[str, str] = {}   # edge kind → its labels' attributes: the edge's colour, if it has one
     repeats: dict[tuple[str, str], int] = {}
     silent = unlabelled(edges, steps)
     spots = LabelSpots(lanes, radius)
+    for a, b in walls if lanes.thorough else ():   # the sides of the cells' dashed boxes
+        spots.line(a, b)
     corners = []
     for k, e in enumerate(edges):
         style = edge_style(e)
