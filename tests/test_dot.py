@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from graphs import parse
 from graphs.catalog import CATALOG
 from graphs.unfold import unfold
@@ -125,3 +127,20 @@ def test_an_exported_unfolded_view_renders_as_drawn_with_plain_dot(graphviz_dot)
     plain = centres(subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout.decode())
     assert len(ours) > 20 and ours.keys() == plain.keys()
     assert all(abs(ours[n][0] - plain[n][0]) <= 1.5 and abs(ours[n][1] - plain[n][1]) <= 1.5 for n in ours)
+
+
+@pytest.mark.parametrize("name", ["gru", "lstm"])
+def test_no_theta_label_sits_on_a_side_of_a_cells_dashed_box(name):
+    from viz.textsize import text_width
+    dot = to_dot(unfold(parse(CATALOG[name].text), 4))
+    boxes = [(float(x), float(y), float(w) * 36, float(h) * 36) for w, h, x, y in
+             re.findall(r'"cell:\d+" \[[^\]]*width="([\d.]+)" height="([\d.]+)"[^\]]*pos="([\d.-]+),([\d.-]+)!"', dot)]
+    labels = re.findall(r'"label:\d+" \[[^\]]*label="([^"]+)" pos="([\d.-]+),([\d.-]+)!"', dot)
+    assert boxes and labels
+    for text, x, y in labels:
+        half_w, half_h = text_width(text, 10) / 2, 7.0
+        for cx, cy, hw, hh in boxes:
+            for edge in (cx - hw, cx + hw):   # a vertical side between the label's left and right ends
+                assert not (float(x) - half_w < edge < float(x) + half_w and cy - hh < float(y) < cy + hh), text
+            for edge in (cy - hh, cy + hh):
+                assert not (float(y) - half_h < edge < float(y) + half_h and cx - hw < float(x) < cx + hw), text
