@@ -62,14 +62,14 @@ def test_teacher_forcings_two_reads_have_labels_in_their_own_colour():
         assert labels and set(labels) == {colour}
 
 
-def test_a_recursive_nets_circuit_reads_each_child_through_a_white_square_on_its_side():
+def test_a_recursive_nets_circuit_reads_each_child_from_a_white_square_on_its_side():
     dot = to_dot(parse(CATALOG["recursive"].text))
-    assert '"h" -> "h"' not in dot   # no self-loops wound round each other, and no cycle without its marker
+    assert '"h" -> "h"' not in dot   # no self-loops wound round each other
     for side, read in [("left", '"child:h:left" -> "h" [label="W (left)"]'),
                        ("right", '"h" -> "child:h:right" [dir="back" label="W (right)"]')]:
         assert read in dot and f'{{rank=same; "h"; "child:h:{side}"}}' in dot
         marker = re.search(rf'^  "child:h:{side}" \[(.*)\]$', dot, re.M).group(1)
-        assert 'fillcolor="white"' in marker and f'xlabel="{side} child"' in marker
+        assert 'fillcolor="white"' in marker and f'xlabel="{side} child\'s h"' in marker
 
 
 def test_circuit_labels_edges_with_parameters():

@@ -269,19 +269,19 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
 
 
 def _child_read(e: Edge, style: dict[str, str], label: str) -> list[str]:
-    """A recursive net's read of a child's state, h ← h(left): a loop through a white square on the child's side
-    (the left child's on the left), rather than two self-loops wound round each other."""
+    """A recursive net's read of a child's state, h ← h(left): from a white square, the child's h, on the child's
+    side (the left child's on the left), rather than two self-loops wound round each other. The square stands
+    for h at the node below (the key says so); a second line back from h to it ran too close to the first to read.
+    """
     state, marker = quote(e.src), quote(f"child:{e.src}:{e.kind}")
-    look = dict(NODE_STYLE["child"], xlabel=f"{e.kind} child", tooltip=f"the {e.kind} child's {e.src}")
+    look = dict(NODE_STYLE["child"], xlabel=f"{e.kind} child's {e.src}", tooltip=f"the {e.kind} child's {e.src}")
     read = dict(style, label=label) if label else dict(style)
-    # Graphviz puts the tail of an edge within a rank on the left: the left child's read runs marker → state,
-    # the right child's state → marker, drawn backwards so that its arrow still points at the state
-    forward, back = ((marker, state), (state, marker)) if e.kind == "left" else ((state, marker), (marker, state))
+    # Graphviz puts the tail of an edge within a rank on the left: the left child's read runs square → state,
+    # the right child's state → square, drawn backwards so that its arrow still points at the state
     if e.kind != "left":
         read["dir"] = "back"
-    return [f"  {{rank=same; {state}; {marker}}}", f"  {marker}{attrs(look)}",
-            f"  {forward[0]} -> {forward[1]}{attrs(read)}",
-            f"  {back[0]} -> {back[1]}{attrs(dict(style, arrowhead='none', constraint='false'))}"]
+    ends = (marker, state) if e.kind == "left" else (state, marker)
+    return [f"  {{rank=same; {state}; {marker}}}", f"  {marker}{attrs(look)}", f"  {ends[0]} -> {ends[1]}{attrs(read)}"]
 
 
 def _init_sources(shown: list[Node]) -> list[str]:
