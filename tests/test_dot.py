@@ -113,6 +113,9 @@ def test_the_key_shows_every_kind_of_node_a_drawing_has():
     helpers = {"ellipsis", "caption", "source"}   # "…", panel titles, where a given h(0) comes from
     assert drawn - helpers <= {kind for kind, _, _ in KEY}
     assert legend_dot().count('"key:') >= len(KEY) and "one-step delay" in legend_dot()
+    drawn_edges = {e.kind for name in CATALOG for e in unfold(parse(CATALOG[name].text), 3).edges}
+    assert drawn_edges - {"left", "right", "leaf"} <= {kind.removeprefix("edge:") for kind, _, _ in KEY}
+    assert "cell" in {kind for kind, _, _ in KEY}   # and the dashed box of a step's gates
 
 
 def test_an_exported_unfolded_view_renders_as_drawn_with_plain_dot(graphviz_dot):
