@@ -138,11 +138,11 @@ def build(graph: Graph, leaves: int, drawn: Iterable[int], merges: Iterable[Merg
         edges += [Edge(node_of(child), node_of(parent), params=child_edges[side].params, kind=side)
                   for child, parent, side in links]
     last = max(drawn)
-    for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target y(τ)
+    for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target: y, as in Fig 10.14
         if n.id not in inputs:
-            nodes.append(Node(f"{n.id}@τ", n.id, n.kind, f"{n.id}(τ)", leaves + 1))
-    for n in graph.kinds("once"):
-        nodes.append(Node(f"{n.id}@τ", n.name, "once", f"{n.name}(τ)", leaves + 1))
+            nodes.append(Node(f"{n.id}@τ", n.id, n.kind, n.id, leaves + 1))
+    for n in graph.kinds("once"):   # the output and loss of the whole tree: o and L, as the book writes them
+        nodes.append(Node(f"{n.id}@τ", n.name, "once", n.name, leaves + 1))
         for e in graph.edges:
             if e.dst == n.id and e.kind != "param":
                 src = root if e.src == state else f"{e.src}@{last}" if e.src in inputs else f"{e.src}@τ"
