@@ -207,7 +207,8 @@ def _end_nodes(graph: Graph, lengths: dict[str, int]) -> tuple[list[Node], list[
     ends, edges = [], []
     for n in graph.kinds("init"):
         step = 0 if n.id.endswith("[0]") else lengths[n.axis] + 1
-        ends.append(Node(n.id, n.name, "init", n.label, step, size=n.size, note=n.note, axis=n.axis))
+        label = n.label if step == 0 else f"{n.name}({step})"   # g(τ+1) after g(4) is g⁽⁵⁾
+        ends.append(Node(n.id, n.name, "init", label, step, size=n.size, note=n.note, axis=n.axis))
         if n.expr is not None and hasattr(n.expr, "name"):   # h[0] = h0: a param (trainable) or an input (given)
             source = f"{n.id}{SOURCE}"
             how = n.note.split(":")[0]   # trainable or given

@@ -144,3 +144,9 @@ def test_every_lag_2_edge_joins_steps_two_apart_from_h_of_minus_1_on():
     assert sorted((e.src, e.dst) for e in lag2) == [("h@1", "h@3"), ("h@2", "h@4"), ("h[-1]", "h@1"), ("h[0]", "h@2")]
     assert all(step[e.dst] - step[e.src] == 2 for e in lag2)
     assert graph.node("h[-1]").kind == "init" and "as h(0)" in graph.node("h[-1]").note   # the same start
+
+
+def test_a_backward_states_start_is_named_for_the_step_after_the_last():
+    from viz.notation import book
+    graph = unfold(parse(CATALOG["bidirectional"].text), 4)
+    assert book(graph.node("g[end]").label) == "g⁽⁵⁾" and graph.node("g[end]").step == 5   # g(τ+1), τ = 4
