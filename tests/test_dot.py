@@ -72,6 +72,12 @@ def test_a_recursive_nets_circuit_reads_each_child_from_a_white_square_on_its_si
         assert 'fillcolor="white"' in marker and f'xlabel="{side} child\'s h"' in marker
 
 
+def test_a_read_of_the_future_says_t_plus_1_in_its_label_clear_of_the_loop():
+    dot = to_dot(parse(CATALOG["bidirectional"].text))   # g(t) = tanh(Wg g(t+1) + Ug x(t) + bg), Fig 10.11
+    assert '"delay:g:-1" -> "g" [constraint="false" xlabel="Wg (t+1)"]' in dot
+    assert 'xlabel="t+1"' not in dot   # no longer on the square, where the loop ran through it
+
+
 def test_circuit_labels_edges_with_parameters():
     dot = to_dot(ELMAN)
     assert '"x" -> "h" [label="U"]' in dot and '"h" -> "o" [label="V"]' in dot

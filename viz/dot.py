@@ -248,8 +248,6 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
             if square not in squares:
                 squares.add(square)
                 square_style = dict(NODE_STYLE["delay"], tooltip=_delay_words(way * lag))
-                if way < 0:
-                    square_style["xlabel"] = f"t+{lag}"   # reading the future: say so (Fig 10.11)
                 low = e.src in below and e.delay == 1
                 rank = f"rank=min; {quote(square)}" if low else f"rank=same; {quote(e.src)}; {quote(square)}"
                 lines.append(f"  {{{rank}}}")
@@ -263,6 +261,8 @@ def _circuit_edges(edges: list[Edge], notation: str) -> list[str]:
         # the loop back does not pull the reader above the state (Fig 10.2). Its θ: on a loop back to the state
         # itself, an xlabel, which Graphviz can place even on an edge within one rank; to another node, a label,
         # which Graphviz keeps clear of the other edges (teacher forcing's two, which cross)
+        if way < 0:   # reading the future: say so (Fig 10.11), in the label, which Graphviz keeps clear of the loop
+            label = f"{label} (t+{-e.delay})" if label else f"t+{-e.delay}"
         tail = dict(style, constraint="false", **{"xlabel" if e.dst == e.src else "label": label})
         lines.append(f"  {quote(before)} -> {quote(e.dst)}{attrs({k: v for k, v in tail.items() if v})}")
     return lines
