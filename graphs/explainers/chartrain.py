@@ -25,7 +25,7 @@ from .charrnn import CELLS, HIDDEN, STORED, WEIGHTS, CharModel, load, model_text
 CHUNK = 50              # characters per step of truncated back-propagation through time (as char-rnn)
 STREAMS = 64            # the training text is read as this many parallel streams
 # How the shipped model was trained (README, character RNN): the command line's defaults
-SHIPPED = {"epochs": 12, "hidden": HIDDEN, "chunk": 100, "streams": 32, "seed": 2, "layout": "tabs"}
+SHIPPED = {"epochs": 12, "hidden": HIDDEN, "chunk": 200, "streams": 16, "seed": 2, "layout": "tabs"}
 
 
 def streams(rows: np.ndarray, count: int) -> np.ndarray:
