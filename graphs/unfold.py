@@ -117,6 +117,7 @@ def _unfold(graph: Graph, spans: dict[str, tuple[dict[int, str], list[tuple[int,
         return None
 
     carried = {e.src for e in flows if e.delay}   # only the states read later have a "…" for the hidden steps
+    made_before: set[str] = set()   # the starts before h(0) drawn so far (h(-1) for a lag of 2)
 
     def before_start(init: str, step: int) -> str:
         """h(-1), read by h(t-2) at t = 1: the same start as h(0), drawn as a node of its own (at its own step),
@@ -128,7 +129,7 @@ def _unfold(graph: Graph, spans: dict[str, tuple[dict[int, str], list[tuple[int,
             nodes.append(Node(node_id, start.name, "init", f"{start.name}({step})", step,
                               size=start.size, note=f"{start.note}, as {start.name}(0)", axis=start.axis))
         return node_id
-    made_before: set[str] = set()
+
     for axis, (shown, gaps, steps) in spans.items():
         columns = sorted([(s, str(s)) for s in shown] + [(lo, f"{GAP}{k}") for k, (lo, _) in enumerate(gaps, start=1)])
         for step, suffix in columns:
