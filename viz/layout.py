@@ -106,8 +106,8 @@ def grid(graph: Graph) -> Grid:
             fixed[n.id] = (round(span / 2, 1), round((row + 0.75) * ROW_HEIGHT, 1))
     boxed = set(shape.cell) | set(shape.rails) if len(shape.cell) > 1 else set()
     return Grid(column_x=column_x, slot_x=slot_x, row_y=row_y, spare_y=(top + 1) * ROW_HEIGHT,
-                slot=unit if width > 1 else min(column_width, later_width), fixed=fixed, lift=lift, cell=frozenset(boxed),
-                gates=frozenset(shape.cell),
+                slot=unit if width > 1 else min(column_width, later_width), fixed=fixed, lift=lift,
+                cell=frozenset(boxed), gates=frozenset(shape.cell),
                 cell_box=_box([slot_x[v] for v in boxed], [row_y[v] for v in boxed]) if boxed else None,
                 later=decoder, later_x=later_x)
 
