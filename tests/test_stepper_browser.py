@@ -90,3 +90,25 @@ def test_a_slider_step_to_a_drawing_at_hand_is_swapped_in_by_the_browser(app_url
         followed(page, 5)
         assert page.locator("div.unfold[data-name='unfolded'] .bar .status").inner_text() == "τ = 5"
         browser.close()
+
+
+def test_a_rerun_that_left_the_server_before_the_step_does_not_take_the_drawing_back(app_url):
+    """The server's rerun for τ = 4 can arrive after the reader stepped to 5 (it left before the step reached the
+    server, e.g. the warm-up's rerun on a loaded machine): replayed here, it must keep τ = 5 and its drawing."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser, page, _ = opened(p, app_url)
+        unfolded = frame_named(page, "unfolded")
+        page.wait_for_function(AT_HAND, arg=[5], timeout=30_000)
+        kept = unfolded.evaluate("""v => { const slot = v.root.parentNode.__unfold;
+            const stale = {parentElement: slot.host, data: slot.component.data,
+                           setTriggerValue: () => {}};   // the rerun as it was sent for τ = 4
+            v.root.querySelector("button[aria-label^='one step more']").click();
+            window.UnfoldMount.mount(stale);
+            const now = window.unfoldViews.unfolded.root;
+            return [!!now.querySelector("g.node[data-node='h@5']"), now.querySelector(".bar .status").textContent,
+                    slot.stepper.tau]; }""")
+        assert kept == [True, "τ = 5", 5]
+        followed(page, 5)   # the server's own answer then arrives, and agrees
+        assert page.locator("div.unfold[data-name='unfolded'] .bar .status").inner_text() == "τ = 5"
+        browser.close()

@@ -51,6 +51,7 @@
     if (slot.view) slot.view.checkTheme();
     if (!data) return;
     slot.stepper = data.stepper ? window.UnfoldStepper.receive(slot, data) : null;
+    if (slot.stepper && slot.stepper.tau !== data.stepper.tau) return;   // the reader is ahead of this rerun
     if (slot.svg === data.svg && slot.frames === JSON.stringify(data.frames)) return;
     show(slot, data);
   }

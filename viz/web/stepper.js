@@ -8,15 +8,30 @@
   // What the server sent with a rerun: kept per τ (a few), for as long as the drawing's family (recurrence,
   // toggles) stays the same; τ is the server's own unless the reader is stepping ahead of it.
   function receive(slot, data) {
-    var sent = data.stepper, cache = slot.stepper && slot.stepper.family === sent.family ? slot.stepper.cache : {};
+    var sent = data.stepper, before = slot.stepper && slot.stepper.family === sent.family ? slot.stepper : null;
+    var cache = before ? before.cache : {};
     cache[sent.tau] = { svg: data.svg, words: data.words, title: data.title };
     Object.keys(sent.neighbours || {}).forEach(function (t) { cache[t] = sent.neighbours[t]; });
     // the server counts on this: it sends again only what is beyond 3 steps (viz/neighbours.py: KEPT_AROUND)
     Object.keys(cache).forEach(function (t) { if (Math.abs(t - sent.tau) > 3) delete cache[t]; });
-    var stepper = { family: sent.family, tau: sent.tau, min: sent.min, max: sent.max, cache: cache,
-                    asked: slot.stepper && slot.stepper.family === sent.family ? slot.stepper.asked : {} };
-    if (sent.ahead && !(slot.stepper && slot.stepper.family === sent.family)) askForNeighbours(slot, stepper);
+    // A rerun that left the server before it heard of the reader's step still carries the old τ: the reader stays
+    // ahead (mount then keeps the drawing), until the server's answer comes, or for PENDING_MS at most
+    var ahead = before && before.pending !== undefined && before.pending !== sent.tau &&
+                performance.now() - before.pendingAt < PENDING_MS && cache[before.pending];
+    var stepper = { family: sent.family, tau: ahead ? before.pending : sent.tau, min: sent.min, max: sent.max,
+                    cache: cache, asked: before ? before.asked : {} };
+    if (ahead) { stepper.pending = before.pending; stepper.pendingAt = before.pendingAt; }
+    if (sent.ahead && !before) askForNeighbours(slot, stepper);
     return stepper;
+  }
+
+  var PENDING_MS = 5000;   // how long a step may go unanswered before the server's τ is taken again
+
+  // The reader moved τ in the page (a step, or the slider): the server is told, and its answer is awaited.
+  function stepped(stepper, tau) {
+    stepper.tau = tau;
+    stepper.pending = tau;
+    stepper.pendingAt = performance.now();
   }
 
   // A first picture comes before its neighbours are drawn (the server draws them right after): a moment later,
@@ -39,7 +54,7 @@
     var stepper = slot.stepper, tau = stepper.tau + by;
     if (tau < stepper.min || tau > stepper.max) return;
     var drawing = stepper.cache[tau];
-    stepper.tau = tau;
+    stepped(stepper, tau);
     if (drawing) {
       var data = Object.assign({}, slot.component.data, drawing);
       window.UnfoldMount.show(slot, data);
@@ -84,7 +99,7 @@
     var watch = new MutationObserver(function () {
       var stepper = slot.stepper, tau = Number(slider.value);
       if (!stepper || tau === stepper.tau || !stepper.cache[tau]) return;
-      stepper.tau = tau;
+      stepped(stepper, tau);
       window.unfoldLastStep = { tau: tau, at: performance.now(), instant: true, by: "slider" };
       window.UnfoldMount.show(slot, Object.assign({}, slot.component.data, stepper.cache[tau]));
     });
