@@ -23,10 +23,12 @@ from load_users import drawn  # noqa: E402
 from st_session import ProtocolSession  # noqa: E402
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 180, said: Path | None = None) -> None:
+    """Wait for the health check; if the server stops first, fail with what it said (`said`: its output)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
-        assert process.poll() is None, "the server stopped while starting"
+        assert process.poll() is None, "the server stopped while starting" + (
+            f"; it said:\n{said.read_text(errors='replace')[-3000:]}" if said and said.exists() else "")
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2)
             return
@@ -92,12 +94,14 @@ def test_serve_class_routes_through_nginx_and_stops_every_process(graphviz_dot, 
     if not Path("/usr/sbin/nginx").exists():   # Debian's place, outside a normal user's PATH
         require_program("nginx")
     port = free_port(processes + 1)
-    script = subprocess.Popen(["bash", str(ROOT / "deploy/serve_class.sh"), str(processes), str(port)],
-                              env={**os.environ, "RUN_DIR": str(tmp_path), "PYTHON": sys.executable},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    said = tmp_path / "serve_class.out"   # the script's own words: on a failed start, the app's log or nginx's
+    with said.open("w") as out:
+        script = subprocess.Popen(["bash", str(ROOT / "deploy/serve_class.sh"), str(processes), str(port)],
+                                  env={**os.environ, "RUN_DIR": str(tmp_path), "PYTHON": sys.executable},
+                                  stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, script)
+        _wait_healthy(url, script, said=said)
         started = [int(p) for p in (tmp_path / "app.pids").read_text().split()]
         started.append(int((tmp_path / "nginx.pid.started").read_text()))
         assert len(started) == processes + 1 and all(_alive(p) for p in started)
