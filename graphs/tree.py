@@ -138,7 +138,7 @@ def build(graph: Graph, leaves: int, drawn: Iterable[int], merges: Iterable[Merg
         edges += [Edge(node_of(child), node_of(parent), params=child_edges[side].params, kind=side)
                   for child, parent, side in links]
     last = max(drawn)
-    for n in graph.kinds("input", "target"):   # inputs read only at the root, such as its target: y, as in Fig 10.14
+    for n in graph.kinds("input", "target"):   # read only at the root: its target y (Fig 10.14)
         if n.id not in inputs:
             nodes.append(Node(f"{n.id}@τ", n.id, n.kind, n.id, leaves + 1))
     for n in graph.kinds("once"):   # the output and loss of the whole tree: o and L, as the book writes them

@@ -17,12 +17,11 @@ NODE_STYLE = {
     "cell":     {"shape": "box", "style": "rounded,dashed", "color": "#9ca3af", "label": "", "fixedsize": "true"},
     "delay":    {"shape": "square", "style": "filled", "fillcolor": "black", "label": "",
                  "width": "0.14", "height": "0.14", "fixedsize": "true"},
-    # a recursive net's read of a child's state: no step of time passes, so not the delay's black square
-    "child":    {"shape": "square", "style": "filled", "fillcolor": "white", "label": "",
-                 "width": "0.14", "height": "0.14", "fixedsize": "true"},
     "edge_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": LABEL_COLOR, "width": "0", "height": "0",
                    "margin": "0"},
 }
+# a recursive net's read of a child's state: the delay's square, white, since no step of time passes
+NODE_STYLE["child"] = {**NODE_STYLE["delay"], "fillcolor": "white"}
 EDGE_STYLE = {
     "":      {},
     "param": {"style": "dashed", "color": "#9ca3af", "arrowsize": "0.5"},
